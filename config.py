@@ -1,0 +1,129 @@
+"""Configuration: one class per environment, each reading the process environment.
+
+`VALUMA_ENV` picks the class (development by default). Every variable is listed, with its unit
+and default, in README.md's configuration table.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+# Known to everyone, so production refuses it (ProductionConfig.validate).
+DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"  # noqa: S105
+
+
+class ConfigError(RuntimeError):
+    """A setting that makes start-up impossible; its message is one line naming the variable."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "base"
+    DEBUG = False
+    TESTING = False
+
+    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+        env = os.environ if environ is None else environ
+        self.SECRET_KEY = env.get("SECRET_KEY") or DEV_SECRET_KEY
+        # None means "a SQLite file in the instance folder", resolved by create_app.
+        self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL") or None
+        self.BASE_URL = (env.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
+        hosts = [h.strip() for h in (env.get("TRUSTED_HOSTS") or "").split(",") if h.strip()]
+        self.TRUSTED_HOSTS = hosts or None
+        self.PROXY_FIX_HOPS = _int(env, "PROXY_FIX_HOPS", 0)
+
+        self.MAIL_SERVER = env.get("MAIL_SERVER") or None
+        self.MAIL_PORT = _int(env, "MAIL_PORT", 25)
+        self.MAIL_USE_TLS = _bool(env.get("MAIL_USE_TLS"))
+        self.MAIL_USE_SSL = _bool(env.get("MAIL_USE_SSL"))
+        self.MAIL_USERNAME = env.get("MAIL_USERNAME") or None
+        self.MAIL_PASSWORD = env.get("MAIL_PASSWORD") or None
+        self.MAIL_DEFAULT_SENDER = env.get("MAIL_DEFAULT_SENDER") or "valuma@localhost"
+        self.CONTACT_EMAIL = env.get("CONTACT_EMAIL") or self.MAIL_DEFAULT_SENDER
+
+        self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI") or "memory://"
+        self.UPLOAD_DIR = env.get("UPLOAD_DIR") or None  # None: instance/uploads
+        self.LOGIN_LINK_MAX_AGE = _int(env, "LOGIN_LINK_MAX_AGE", 900)
+
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.BABEL_DEFAULT_LOCALE = "fi"
+        self.BABEL_DEFAULT_TIMEZONE = "Europe/Helsinki"
+        self.LANGUAGES = ("fi", "sv", "en")
+        self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.HSTS = False
+
+    def validate(self) -> None:
+        """Refuse settings that would make the running app unsafe."""
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    DEBUG = True
+
+
+class TestingConfig(Config):
+    __test__ = False  # a configuration, not a pytest test class
+    ENV_NAME = "testing"
+    TESTING = True
+
+    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+        super().__init__(environ)
+        env = os.environ if environ is None else environ
+        self.SQLALCHEMY_DATABASE_URI = env.get("TEST_DATABASE_URL") or "sqlite://"
+        self.RATELIMIT_STORAGE_URI = "memory://"
+        self.MAIL_SERVER = None
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+
+    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+        super().__init__(environ)
+        self.SESSION_COOKIE_SECURE = True
+        self.REMEMBER_COOKIE_SECURE = True
+        self.HSTS = True
+
+    def validate(self) -> None:
+        if self.SECRET_KEY == DEV_SECRET_KEY or len(self.SECRET_KEY.encode()) < 32:
+            raise ConfigError(
+                "SECRET_KEY must be set to a random value of at least 32 bytes in production"
+            )
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env(environ: Mapping[str, str] | None = None) -> Config:
+    env = os.environ if environ is None else environ
+    name = (env.get("VALUMA_ENV") or "development").strip().lower()
+    try:
+        config_class = CONFIGS[name]
+    except KeyError:
+        raise ConfigError(f"VALUMA_ENV must be one of {', '.join(CONFIGS)}, got {name!r}") from None
+    return config_class(env)

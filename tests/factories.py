@@ -1,0 +1,64 @@
+"""Objects for tests, built through the same services the app uses."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+
+from valuma_space.auth.models import Role, User
+from valuma_space.auth.services import ensure_user
+from valuma_space.db import utcnow
+from valuma_space.extensions import db
+from valuma_space.materials.models import Page, Section
+from valuma_space.materials.services import add_page, add_section
+from valuma_space.workspaces.models import ReadingAccess, Workspace
+
+_sequence = itertools.count(1)
+
+
+def make_workspace(
+    title: str = "Testityötila",
+    reading_access: ReadingAccess = ReadingAccess.PUBLIC,
+    open_days: int = 30,
+    **fields: object,
+) -> Workspace:
+    now = utcnow()
+    workspace = Workspace(
+        slug=f"ws-{next(_sequence)}",
+        title=title,
+        summary=fields.pop("summary", "Työtilan tiivistelmä."),  # type: ignore[arg-type]
+        reading_access=reading_access,
+        comments_open_at=now - timedelta(days=1),
+        comments_close_at=now + timedelta(days=open_days),
+        **fields,
+    )
+    db.session.add(workspace)
+    db.session.commit()
+    return workspace
+
+
+def make_page(workspace: Workspace, title: str | None = None, sections: int = 0) -> Page:
+    number = next(_sequence)
+    page = add_page(workspace, title or f"Sivu {number}", f"sivu-{number}", intro="Johdanto.")
+    for _ in range(sections):
+        make_section(page, commit=False)
+    db.session.commit()
+    return page
+
+
+def make_section(
+    page: Page, heading: str | None = None, body: str = "Osion *teksti*.", commit: bool = True
+) -> Section:
+    number = next(_sequence)
+    section = add_section(page, heading or f"Osio {number}", body, slug=f"osio-{number}")
+    if commit:
+        db.session.commit()
+    return section
+
+
+def make_user(email: str | None = None, role: Role = Role.PARTICIPANT, **fields: object) -> User:
+    user, _ = ensure_user(email or f"kayttaja{next(_sequence)}@example.fi", role)
+    for name, value in fields.items():
+        setattr(user, name, value)
+    db.session.commit()
+    return user

@@ -1,0 +1,107 @@
+"""VALUMA Space: a consultation workspace where stakeholders comment on a study's materials."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import Config, ConfigError, config_from_env
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build an app for one configuration; tests build a fresh one per test."""
+    config = config if config is not None else config_from_env()
+    config.validate()
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_object(config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = _database_url(app)
+    if not app.config.get("UPLOAD_DIR"):
+        app.config["UPLOAD_DIR"] = str(Path(app.instance_path) / "uploads")
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    if app.config["PROXY_FIX_HOPS"] > 0:
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from valuma_space import cli, errors, i18n, security
+    from valuma_space.auth.permissions import enforce_access
+
+    security.init_app(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    from valuma_space.workspaces.services import site_title
+
+    app.before_request(enforce_access)
+    app.jinja_env.globals["site_title"] = site_title
+    return app
+
+
+def _database_url(app: Flask) -> str:
+    url = app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not url:
+        return f"sqlite:///{Path(app.instance_path) / 'valuma.db'}"
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        raise ConfigError(
+            "DATABASE_URL is not a valid database URL (e.g. postgresql://user@host/db)"
+        ) from None
+    # psycopg 3 is the PostgreSQL driver; plain postgresql:// URLs would ask for psycopg2.
+    if parsed.drivername in {"postgresql", "postgres"}:
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    elif parsed.get_backend_name() not in {"sqlite", "postgresql"}:
+        raise ConfigError(
+            f"DATABASE_URL must point to SQLite or PostgreSQL, not {parsed.drivername!r}"
+        )
+    return parsed.render_as_string(hide_password=False)
+
+
+def _init_extensions(app: Flask) -> None:
+    from valuma_space.db import render_migration_item
+    from valuma_space.extensions import csrf, db, limiter, login_manager, mail, migrate
+
+    db.init_app(app)
+    # Batch mode lets Alembic alter SQLite tables by copying them; compare_type catches
+    # column type drift on both engines.
+    migrate.init_app(
+        app,
+        db,
+        directory=str(PROJECT_ROOT / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        render_item=render_migration_item,
+    )
+    csrf.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    # Import every model so that the metadata (and Alembic's autogenerate) sees them all.
+    from valuma_space import models  # noqa: F401
+    from valuma_space.auth import login  # noqa: F401  (registers the user loader)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from valuma_space.admin.routes import bp as admin_bp
+    from valuma_space.core.routes import bp as core_bp
+    from valuma_space.materials.routes import bp as materials_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(admin_bp)
+    # Last: its /<page_slug> route would otherwise shadow fixed paths.
+    app.register_blueprint(materials_bp)

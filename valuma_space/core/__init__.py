@@ -1,0 +1,1 @@
+"""Site-wide pages: language choice, health check and the accessibility statement."""

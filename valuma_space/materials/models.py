@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from valuma_space.db import UTCDateTime, utcnow
+from valuma_space.extensions import db
+
+if TYPE_CHECKING:
+    from valuma_space.workspaces.models import Workspace
+
+
+class Page(db.Model):
+    """A page of the workspace, such as the study's background or its phases."""
+
+    __tablename__ = "pages"
+    __table_args__ = (UniqueConstraint("workspace_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
+    )
+    slug: Mapped[str] = mapped_column(String(80))
+    """The page's part of its address; unique within the workspace."""
+    title: Mapped[str] = mapped_column(String(200))
+    intro: Mapped[str] = mapped_column(Text, default="")
+    """A plain-text lead shown under the title and in the workspace's table of contents."""
+    position: Mapped[int] = mapped_column(default=0)
+    """Order among the workspace's pages, smallest first."""
+
+    workspace: Mapped[Workspace] = relationship(back_populates="pages")
+    sections: Mapped[list[Section]] = relationship(
+        back_populates="page", order_by="Section.position", cascade="all, delete-orphan"
+    )
+
+
+class Section(db.Model):
+    """A commentable part of a page, with a permalink of its own."""
+
+    __tablename__ = "sections"
+    __table_args__ = (UniqueConstraint("workspace_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"), index=True)
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
+    )
+    """Kept beside page_id so that a slug stays unique, and its permalink stable, even when the
+    section moves to another page."""
+    slug: Mapped[str] = mapped_column(String(80))
+    heading: Mapped[str] = mapped_column(String(200))
+    body_markdown: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    """body_markdown rendered and sanitised when saved, so reading never renders."""
+    position: Mapped[int] = mapped_column(default=0)
+    """Order within the page, smallest first."""
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    page: Mapped[Page] = relationship(back_populates="sections")

@@ -1,0 +1,7 @@
+"""Every model in one import, for Alembic and for create_app."""
+
+from valuma_space.auth.models import User
+from valuma_space.materials.models import Page, Section
+from valuma_space.workspaces.models import Workspace
+
+__all__ = ["Page", "Section", "User", "Workspace"]

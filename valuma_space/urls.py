@@ -1,0 +1,24 @@
+"""Where a `next` parameter may send the user: only to a path on this site."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """`target` if it is a local path ("/sivu/x?y"), else `default`.
+
+    Rejects absolute URLs, scheme-relative "//evil.example" and backslash tricks that some
+    browsers read as "//".
+    """
+    if not target:
+        return default
+    target = target.strip()
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return default
+    if any(ord(char) < 32 for char in target):
+        return default
+    return target

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from valuma_space.db import UTCDateTime, str_enum, utcnow
+from valuma_space.extensions import db
+
+if TYPE_CHECKING:
+    from valuma_space.materials.models import Page
+
+
+class ReadingAccess(StrEnum):
+    PUBLIC = "public"
+    SIGNED_IN = "signed_in"
+
+
+class Workspace(db.Model):
+    """One consultation: the study's materials and the discussion about them."""
+
+    __tablename__ = "workspaces"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    comments_open_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When commenting opens; None means no start limit."""
+    comments_close_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When commenting closes; None means no end limit."""
+    closed_by_hand: Mapped[bool] = mapped_column(default=False)
+    """A moderator closed commenting regardless of the period."""
+    reading_access: Mapped[ReadingAccess] = mapped_column(
+        str_enum(ReadingAccess), default=ReadingAccess.PUBLIC
+    )
+    """Whether signed-out visitors may read the materials."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    pages: Mapped[list[Page]] = relationship(
+        back_populates="workspace", order_by="Page.position", cascade="all, delete-orphan"
+    )
+
+    def accepts_comments(self, now: datetime | None = None) -> bool:
+        """Open for comments: inside the period and not closed by hand."""
+        now = now or utcnow()
+        if self.closed_by_hand:
+            return False
+        if self.comments_open_at is not None and now < self.comments_open_at:
+            return False
+        return not (self.comments_close_at is not None and now >= self.comments_close_at)
