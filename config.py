@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import timedelta
 
 # Known to everyone, so production refuses it (ProductionConfig.validate).
 DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"  # noqa: S105
@@ -62,6 +63,15 @@ class Config:
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI") or "memory://"
         self.UPLOAD_DIR = env.get("UPLOAD_DIR") or None  # None: instance/uploads
         self.LOGIN_LINK_MAX_AGE = _int(env, "LOGIN_LINK_MAX_AGE", 900)
+        self.LOGIN_RATE_PER_ADDRESS = env.get("LOGIN_RATE_PER_ADDRESS") or "5 per 15 minutes"
+        self.LOGIN_RATE_PER_IP = env.get("LOGIN_RATE_PER_IP") or "30 per 10 minutes"
+        self.REMEMBER_COOKIE_DURATION = timedelta(days=min(_int(env, "REMEMBER_DAYS", 30), 30))
+        self.MAIL_RETRY_BASE_SECONDS = _int(env, "MAIL_RETRY_BASE_SECONDS", 10)
+        self.MAIL_RETRY_MAX_SECONDS = _int(env, "MAIL_RETRY_MAX_SECONDS", 600)
+        self.MAIL_GIVE_UP_AFTER = _int(env, "MAIL_GIVE_UP_AFTER", 24 * 3600)
+        # The outbox decides where mail goes (see mail/transports.py), never Flask-Mail's own
+        # testing switch.
+        self.MAIL_SUPPRESS_SEND = False
 
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.BABEL_DEFAULT_LOCALE = "fi"
@@ -110,6 +120,9 @@ class ProductionConfig(Config):
             raise ConfigError(
                 "SECRET_KEY must be set to a random value of at least 32 bytes in production"
             )
+        if not self.MAIL_SERVER:
+            # Without it sign-in links would only reach the server's console.
+            raise ConfigError("MAIL_SERVER must be set in production")
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -57,22 +57,6 @@ def empty_all_tables() -> None:
                 connection.execute(table.delete())
 
 
-@pytest.fixture
-def config_overrides() -> dict[str, Any]:
-    """Override in a test module (or with pytest.mark.parametrize) to change settings."""
-    return {}
-
-
-@pytest.fixture
-def app(database_url: str, config_overrides: dict[str, Any]) -> Iterator[Flask]:
-    app = create_app(make_config(database_url, **config_overrides))
-    with app.app_context():
-        yield app
-        db.session.remove()
-        empty_all_tables()
-        db.engine.dispose()
-
-
 class IsolatedClient(FlaskClient):
     """Runs each request in a fresh context, as a real server would.
 
@@ -86,8 +70,24 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture
-def client(app: Flask) -> FlaskClient:
+def config_overrides() -> dict[str, Any]:
+    """Override in a test module (or with pytest.mark.parametrize) to change settings."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url: str, config_overrides: dict[str, Any]) -> Iterator[Flask]:
+    app = create_app(make_config(database_url, **config_overrides))
     app.test_client_class = IsolatedClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        empty_all_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 

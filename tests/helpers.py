@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
+from flask import Flask, current_app
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
+
+from valuma_space.mail.outbox import deliver_due
+from valuma_space.mail.transports import OutgoingMail
 
 _CSRF = re.compile(
     r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
@@ -87,12 +92,46 @@ def interface_text(html: str, page_language: str) -> str:
     return "\n".join(parser.chunks)
 
 
-def login_as(client: FlaskClient, email: str) -> None:
-    """Sign a user in. Replaced by the real email-link flow once sign-in lands."""
-    from valuma_space.auth.services import find_user_by_email
+def sent_mails(app: Flask) -> list[OutgoingMail]:
+    """What the app has sent through the test mail transport, oldest first."""
+    return app.extensions["valuma_mail_transport"].sent
 
-    user = find_user_by_email(email)
-    assert user is not None
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
+
+def link_path(link: str) -> str:
+    return urlsplit(link).path
+
+
+def request_link(client: FlaskClient, email: str, next_url: str = "/") -> str:
+    """Ask for a sign-in link as a user would, let the sender deliver it, return its path."""
+    response = post_form(client, "/kirjaudu", email=email, next=next_url)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    deliver_due()
+    app = current_app._get_current_object()
+    mails = [mail for mail in sent_mails(app) if mail.recipient == email.lower()]
+    assert mails, f"no mail reached {email}"
+    return link_path(mails[-1].link)
+
+
+def confirm_link(client: FlaskClient, path: str, remember: bool = False) -> TestResponse:
+    """Open an emailed link and press its button. A used or expired link shows no button; the
+    POST is then made with a token from the sign-in form, as a determined client would."""
+    page = client.get(path)
+    html = (
+        page.get_data(as_text=True)
+        if page.status_code == 200
+        else client.get("/kirjaudu").get_data(as_text=True)
+    )
+    data = {"csrf_token": csrf_token(html)}
+    if remember:
+        data["remember"] = "y"
+    return client.post(path, data=data)
+
+
+def login_as(
+    client: FlaskClient, email: str, next_url: str = "/", remember: bool = False
+) -> TestResponse:
+    """Sign in through the real front door: the form, the outbox, the emailed link, the
+    confirm button."""
+    response = confirm_link(client, request_link(client, email, next_url), remember=remember)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response

@@ -25,7 +25,8 @@ def test_valuma_env_picks_the_configuration() -> None:
     assert isinstance(config_from_env({"VALUMA_ENV": "testing"}), TestingConfig)
     strong = "x" * 32
     assert isinstance(
-        config_from_env({"VALUMA_ENV": "production", "SECRET_KEY": strong}), ProductionConfig
+        config_from_env({"VALUMA_ENV": "production", "SECRET_KEY": strong, "MAIL_SERVER": "m"}),
+        ProductionConfig,
     )
     with pytest.raises(ConfigError, match="VALUMA_ENV"):
         config_from_env({"VALUMA_ENV": "staging"})
@@ -72,7 +73,7 @@ def test_defaults_suit_a_newcomer(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("secret", [None, "", "too-short", DEV_SECRET_KEY])
 def test_production_refuses_a_weak_secret_key(secret: str | None) -> None:
-    environ = {"DATABASE_URL": "sqlite://"}
+    environ = {"DATABASE_URL": "sqlite://", "MAIL_SERVER": "smtp.example"}
     if secret is not None:
         environ["SECRET_KEY"] = secret
     with pytest.raises(ConfigError, match="SECRET_KEY"):
@@ -80,7 +81,11 @@ def test_production_refuses_a_weak_secret_key(secret: str | None) -> None:
 
 
 def test_production_starts_with_a_strong_secret_key() -> None:
-    app = create_app(ProductionConfig({"SECRET_KEY": "s" * 40, "DATABASE_URL": "sqlite://"}))
+    app = create_app(
+        ProductionConfig(
+            {"SECRET_KEY": "s" * 40, "DATABASE_URL": "sqlite://", "MAIL_SERVER": "smtp.example"}
+        )
+    )
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
 

@@ -69,7 +69,9 @@ def test_no_inline_script_or_style_in_pages(client: FlaskClient, demo_page) -> N
 def test_production_sets_hsts_and_secure_cookies(database_url: str) -> None:
     from config import ProductionConfig
 
-    config = ProductionConfig({"SECRET_KEY": "k" * 40, "DATABASE_URL": database_url})
+    config = ProductionConfig(
+        {"SECRET_KEY": "k" * 40, "DATABASE_URL": database_url, "MAIL_SERVER": "smtp.example"}
+    )
     app = create_app(config)
     client = app.test_client()
     response = client.get("/kieli/sv", base_url="https://valuma.example")

@@ -39,7 +39,9 @@ def create_app(config: Config | None = None) -> Flask:
 
     from valuma_space import cli, errors, i18n, security
     from valuma_space.auth.permissions import enforce_access
+    from valuma_space.mail import transports
 
+    transports.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
@@ -98,10 +100,10 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from valuma_space.admin.routes import bp as admin_bp
+    from valuma_space.auth.routes import bp as auth_bp
     from valuma_space.core.routes import bp as core_bp
+    from valuma_space.mail.routes import bp as mail_bp
     from valuma_space.materials.routes import bp as materials_bp
 
-    app.register_blueprint(core_bp)
-    app.register_blueprint(admin_bp)
-    # Last: its /<page_slug> route would otherwise shadow fixed paths.
-    app.register_blueprint(materials_bp)
+    for blueprint in (core_bp, auth_bp, admin_bp, materials_bp, mail_bp):
+        app.register_blueprint(blueprint)

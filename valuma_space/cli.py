@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import signal
+import threading
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
@@ -9,8 +14,9 @@ from werkzeug.serving import run_simple
 
 from valuma_space.auth.emails import InvalidEmail
 from valuma_space.auth.models import Role
-from valuma_space.auth.services import ensure_user
+from valuma_space.auth.services import ensure_user, purge_before
 from valuma_space.extensions import db
+from valuma_space.mail.outbox import deliver_due, run_sender, start_background_sender
 
 valuma = AppGroup("valuma", help="VALUMA Space administration.")
 
@@ -55,8 +61,58 @@ def demo() -> None:
 def serve(host: str, port: int) -> None:
     """Serve the app for development (production uses gunicorn: see README)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    # Development sends mail from a thread of this process; production runs `send-mail`.
+    stop = start_background_sender(app)
     click.echo(f"VALUMA Space: http://{host}:{port}/  (Ctrl+C stops)")
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    if not app.config.get("MAIL_SERVER"):
+        click.echo(
+            f"No MAIL_SERVER: sign-in links are printed here and listed at http://{host}:{port}/dev/posti"
+        )
+    try:
+        run_simple(host, port, app, threaded=True, use_reloader=False)
+    finally:
+        stop.set()
+
+
+@valuma.command("send-mail")
+@click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
+@click.option("--poll", default=1.0, show_default=True, help="Seconds between rounds.")
+@with_appcontext
+def send_mail(once: bool, poll: float) -> None:
+    """Deliver the outbox (production runs this as its own process; several may run at once)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if once:
+        report = deliver_due()
+        click.echo(f"sent {report.sent}, to retry {report.retried}, given up {report.given_up}")
+        return
+    stop = threading.Event()
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signal_number, lambda *_: stop.set())
+    click.echo("Delivering the outbox; SIGTERM or Ctrl+C stops.")
+    run_sender(app, stop, poll)
+
+
+@valuma.command("purge")
+@click.option(
+    "--before",
+    "before",
+    required=True,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Remove participants not seen since this date (YYYY-MM-DD, Helsinki time).",
+)
+@click.option("--dry-run", is_flag=True, help="Only count what would go.")
+def purge(before: datetime, dry_run: bool) -> None:
+    """After the study: remove participant accounts and old sign-in data, as the privacy
+    notice promises. Their comments stay, shown as "removed user"."""
+    moment = before.replace(tzinfo=ZoneInfo("Europe/Helsinki"))
+    report = purge_before(moment, dry_run=dry_run)
+    if not dry_run:
+        db.session.commit()
+    verb = "Would remove" if dry_run else "Removed"
+    click.echo(
+        f"{verb} {report.accounts} participant accounts, {report.mails} outbox mails "
+        f"and {report.links} sign-in links from before {before:%Y-%m-%d}."
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -1,7 +1,9 @@
 """Every model in one import, for Alembic and for create_app."""
 
 from valuma_space.auth.models import User
+from valuma_space.auth.tokens import LinkToken
+from valuma_space.mail.models import OutboxMessage
 from valuma_space.materials.models import Page, Section
 from valuma_space.workspaces.models import Workspace
 
-__all__ = ["Page", "Section", "User", "Workspace"]
+__all__ = ["LinkToken", "OutboxMessage", "Page", "Section", "User", "Workspace"]

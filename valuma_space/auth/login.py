@@ -1,14 +1,34 @@
-"""How Flask-Login finds the signed-in user."""
+"""How Flask-Login finds the signed-in user from a session or remember cookie."""
 
 from __future__ import annotations
+
+import hmac
+
+from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
+from werkzeug import Response
 
 from valuma_space.auth.models import User
 from valuma_space.extensions import db, login_manager
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
+def load_user(cookie_id: str) -> User | None:
+    """Cookies carry "<id>:<session token>"; a token that no longer matches (after sign-out,
+    or from a copied cookie) signs no one in."""
+    user_id, _, token = cookie_id.partition(":")
     try:
-        return db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_id))
     except ValueError:
         return None
+    if user is None or not token or not hmac.compare_digest(user.session_token, token):
+        return None
+    return user
+
+
+@login_manager.unauthorized_handler
+def send_to_sign_in() -> Response:
+    """Pages a visitor may not read yet lead to the front door, which leads back afterwards."""
+    flash(_("Kirjaudu sisään jatkaaksesi."), "info")
+    target = request.full_path if request.query_string else request.path
+    return redirect(url_for("auth.login", next=target))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from enum import StrEnum
 
@@ -13,6 +14,10 @@ from valuma_space.db import UTCDateTime, str_enum, utcnow
 from valuma_space.extensions import db
 
 
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class Role(StrEnum):
     PARTICIPANT = "participant"
     MODERATOR = "moderator"
@@ -23,6 +28,21 @@ ROLE_LABELS = {
     Role.PARTICIPANT: _l("Osallistuja"),
     Role.MODERATOR: _l("Moderaattori"),
     Role.ADMIN: _l("Ylläpitäjä"),
+}
+
+
+class NameDisplay(StrEnum):
+    """How a person's name appears on the site and in exports alike."""
+
+    FULL_NAME = "full_name"
+    ORGANISATION = "organisation"
+    PSEUDONYM = "pseudonym"
+
+
+NAME_DISPLAY_LABELS = {
+    NameDisplay.FULL_NAME: _l("Koko nimeni"),
+    NameDisplay.ORGANISATION: _l("Vain organisaationi"),
+    NameDisplay.PSEUDONYM: _l("Nimimerkki"),
 }
 
 # Each role may do what the roles before it may.
@@ -42,7 +62,25 @@ class User(UserMixin, db.Model):
     organisation_type: Mapped[OrganisationType | None] = mapped_column(str_enum(OrganisationType))
     region: Mapped[Region | None] = mapped_column(str_enum(Region))
     role: Mapped[Role] = mapped_column(str_enum(Role), default=Role.PARTICIPANT)
+    name_display: Mapped[NameDisplay] = mapped_column(
+        str_enum(NameDisplay), default=NameDisplay.FULL_NAME
+    )
+    """Which of the name fields others see; see auth.names.public_name."""
+    pseudonym: Mapped[str] = mapped_column(String(80), default="")
+    locale: Mapped[str] = mapped_column(String(8), default="fi")
+    """The interface language last used, for mail sent when the person is not on the site."""
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    """Part of every session and remember cookie; changing it signs the user out everywhere."""
+    profile_completed: Mapped[bool] = mapped_column(default=False)
+    """The first-sign-in profile step was shown (its fields may still be empty: all are optional)."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    def end_all_sessions(self) -> None:
+        self.session_token = new_session_token()
 
     def has_role(self, role: Role) -> bool:
         return ROLE_RANK[self.role] >= ROLE_RANK[role]

@@ -1,12 +1,28 @@
-"""Account operations shared by the CLI, the sign-in flow and the tests."""
+"""Account operations shared by the views, the CLI and the tests. None reads the request."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
+from sqlalchemy import delete, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from valuma_space.auth.choices import OrganisationType, Region
 from valuma_space.auth.emails import normalise_email
-from valuma_space.auth.models import Role, User
+from valuma_space.auth.models import NameDisplay, Role, User
+from valuma_space.auth.tokens import (
+    LinkToken,
+    TokenCheck,
+    TokenPurpose,
+    retire_outstanding_tokens,
+    use_token,
+)
+from valuma_space.db import utcnow
 from valuma_space.extensions import db
+from valuma_space.mail.models import MailKind, OutboxMessage
+from valuma_space.mail.outbox import enqueue
 
 
 def find_user_by_email(address: str) -> User | None:
@@ -28,3 +44,189 @@ def ensure_user(address: str, role: Role | None = None) -> tuple[User, bool]:
         user.role = role
     db.session.flush()
     return user, created
+
+
+# --- signing in -------------------------------------------------------------------------------
+
+
+def request_sign_in(email: str, locale: str, next_url: str) -> None:
+    """Queue a sign-in link. Looks nothing up, so known and unknown addresses cost the same."""
+    enqueue(MailKind.SIGN_IN, normalise_email(email), locale, next_url)
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    check: TokenCheck
+    user: User | None = None
+    created: bool = False
+
+    @property
+    def next_url(self) -> str:
+        return self.check.token.next_url if self.check.token is not None else "/"
+
+
+def complete_sign_in(token: str, locale: str) -> SignInResult:
+    """Use a sign-in link: the account is created now, at the first confirmed sign-in."""
+    try:
+        return _complete_sign_in(token, locale)
+    except IntegrityError:
+        # Two first sign-ins of one address at the same moment, through different links: the
+        # other created the account. Start over; this link is unused again after the rollback.
+        db.session.rollback()
+        return _complete_sign_in(token, locale)
+
+
+def _complete_sign_in(token: str, locale: str) -> SignInResult:
+    check = use_token(token, TokenPurpose.SIGN_IN)
+    if check.problem is not None or check.token is None:
+        return SignInResult(check)
+    email = check.token.email
+    user = db.session.scalars(select(User).where(User.email == email)).first()
+    created = user is None
+    if user is None:
+        user = User(email=email, locale=locale)
+        db.session.add(user)
+    now = utcnow()
+    user.last_login_at = now
+    user.locale = locale
+    db.session.flush()
+    retire_outstanding_tokens(email, TokenPurpose.SIGN_IN, now)
+    return SignInResult(check, user, created)
+
+
+def sign_out_everywhere(user: User) -> None:
+    """Invalidate every session and remember cookie the user has, copies included."""
+    user.end_all_sessions()
+    db.session.flush()
+
+
+# --- profile ----------------------------------------------------------------------------------
+
+
+def update_profile(user: User, fields: dict[str, Any]) -> User:
+    user.display_name = (fields.get("display_name") or "").strip()
+    user.organisation = (fields.get("organisation") or "").strip()
+    user.organisation_type = (
+        OrganisationType(fields["organisation_type"]) if fields.get("organisation_type") else None
+    )
+    user.region = Region(fields["region"]) if fields.get("region") else None
+    user.name_display = NameDisplay(fields.get("name_display") or NameDisplay.FULL_NAME)
+    user.pseudonym = (fields.get("pseudonym") or "").strip()
+    user.profile_completed = True
+    db.session.flush()
+    return user
+
+
+def mark_profile_seen(user: User) -> None:
+    user.profile_completed = True
+    db.session.flush()
+
+
+# --- changing the address ---------------------------------------------------------------------
+
+
+def request_email_change(user: User, new_email: str, locale: str) -> None:
+    """Queue a confirmation link to the new address. Whether it is taken is told only to
+    whoever controls that address, when they open the link."""
+    enqueue(MailKind.CHANGE_EMAIL, normalise_email(new_email), locale, user=user)
+
+
+class EmailTaken(Exception):
+    pass
+
+
+def confirm_email_change(token: str) -> tuple[TokenCheck, User | None]:
+    check = use_token(token, TokenPurpose.CHANGE_EMAIL)
+    if check.problem is not None or check.token is None or check.token.user_id is None:
+        return check, None
+    user = db.session.get(User, check.token.user_id)
+    if user is None:
+        return check, None
+    new_email = check.token.email
+    if db.session.scalar(select(User.id).where(User.email == new_email, User.id != user.id)):
+        raise EmailTaken(new_email)
+    # Sign-in links still on their way to the old address must not open a new account there.
+    retire_outstanding_tokens(user.email, TokenPurpose.SIGN_IN)
+    user.email = new_email
+    db.session.flush()
+    return check, user
+
+
+# --- the person's own data --------------------------------------------------------------------
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def export_user_data(user: User) -> dict[str, Any]:
+    """Everything kept about the person, for the "download my data" button."""
+    return {
+        "profile": {
+            "email": user.email,
+            "display_name": user.display_name,
+            "organisation": user.organisation,
+            "organisation_type": user.organisation_type.value if user.organisation_type else None,
+            "region": user.region.value if user.region else None,
+            "name_display": user.name_display.value,
+            "pseudonym": user.pseudonym,
+            "language": user.locale,
+            "role": user.role.value,
+            "created_at": _iso(user.created_at),
+            "last_login_at": _iso(user.last_login_at),
+        },
+        "comments": [],
+    }
+
+
+class LastAdmin(Exception):
+    """The only administrator cannot delete their account."""
+
+
+def delete_account(user: User, delete_comments: bool) -> None:
+    """Remove the account. Comments stay as "removed user" unless the person asks otherwise."""
+    if user.role == Role.ADMIN:
+        admins = db.session.scalar(select(db.func.count(User.id)).where(User.role == Role.ADMIN))
+        if (admins or 0) <= 1:
+            raise LastAdmin
+    db.session.execute(
+        delete(OutboxMessage).where(
+            or_(OutboxMessage.user_id == user.id, OutboxMessage.recipient == user.email)
+        )
+    )
+    db.session.execute(delete(LinkToken).where(LinkToken.email == user.email))
+    db.session.delete(user)
+    db.session.flush()
+
+
+@dataclass
+class PurgeReport:
+    accounts: int
+    mails: int
+    links: int
+
+
+def purge_before(moment: datetime, dry_run: bool = False) -> PurgeReport:
+    """After a finished study: remove participants not seen since `moment`, and every outbox
+    row and link older than it. Moderators and administrators stay."""
+    last_seen = db.func.coalesce(User.last_login_at, User.created_at)
+    users = list(
+        db.session.scalars(select(User).where(User.role == Role.PARTICIPANT, last_seen < moment))
+    )
+    mails = (
+        db.session.scalar(
+            select(db.func.count(OutboxMessage.id)).where(OutboxMessage.created_at < moment)
+        )
+        or 0
+    )
+    links = (
+        db.session.scalar(select(db.func.count(LinkToken.id)).where(LinkToken.created_at < moment))
+        or 0
+    )
+    if not dry_run:
+        for user in users:
+            delete_account(user, delete_comments=False)
+        db.session.execute(delete(OutboxMessage).where(OutboxMessage.created_at < moment))
+        db.session.execute(delete(LinkToken).where(LinkToken.created_at < moment))
+        db.session.flush()
+    return PurgeReport(accounts=len(users), mails=mails, links=links)

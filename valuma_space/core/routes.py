@@ -53,3 +53,11 @@ def healthz() -> Response:
 @access(Access.PUBLIC)
 def accessibility_statement() -> str:
     return render_template("core/accessibility.html")
+
+
+@bp.get("/tietosuoja")
+@access(Access.PUBLIC)
+def privacy_notice() -> str:
+    return render_template(
+        "core/privacy.html", link_minutes=current_app.config["LOGIN_LINK_MAX_AGE"] // 60
+    )

@@ -1,0 +1,191 @@
+"""Writing mail to the outbox, and delivering it with retries and back-off.
+
+Requests only add rows (`enqueue`); `deliver_due` composes and sends them later, creating a
+link's token at the moment its mail leaves, so that a mail delayed by a broken server still
+gives its full lifetime. On PostgreSQL rows are claimed with FOR UPDATE SKIP LOCKED, so any
+number of `flask valuma send-mail` processes can run at once without sending a mail twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import Flask, current_app, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from valuma_space.auth.models import User
+from valuma_space.auth.tokens import TokenPurpose, discard_token_of, issue_token
+from valuma_space.db import utcnow
+from valuma_space.extensions import db
+from valuma_space.mail.models import MailKind, OutboxMessage, OutboxStatus
+from valuma_space.mail.transports import OutgoingMail, transport_for
+
+log = logging.getLogger(__name__)
+
+# Failures that mean "try again later": the server is down, slow, or refused for now.
+TEMPORARY_FAILURES = (smtplib.SMTPException, OSError)
+
+
+def enqueue(
+    kind: MailKind, recipient: str, locale: str, next_url: str = "/", user: User | None = None
+) -> OutboxMessage:
+    """Add a mail to the outbox, in the caller's transaction."""
+    message = OutboxMessage(
+        kind=kind,
+        recipient=recipient,
+        locale=locale,
+        next_url=next_url,
+        user_id=user.id if user is not None else None,
+    )
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retried: int = 0
+    given_up: int = 0
+
+    @property
+    def attempted(self) -> int:
+        return self.sent + self.retried + self.given_up
+
+
+def _claim_next(now: datetime) -> OutboxMessage | None:
+    return db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    ).first()
+
+
+def _compose(message: OutboxMessage, now: datetime) -> OutgoingMail:
+    config = current_app.config
+    purpose = (
+        TokenPurpose.SIGN_IN if message.kind == MailKind.SIGN_IN else TokenPurpose.CHANGE_EMAIL
+    )
+    token = issue_token(
+        purpose,
+        message.recipient,
+        config["LOGIN_LINK_MAX_AGE"],
+        next_url=message.next_url,
+        user_id=message.user_id,
+        now=now,
+    )
+    # Links are built from BASE_URL, never from whatever Host a request carried.
+    with (
+        current_app.test_request_context("/", base_url=config["BASE_URL"]),
+        force_locale(message.locale),
+    ):
+        if message.kind == MailKind.SIGN_IN:
+            link = url_for("auth.confirm", token=token, _external=True)
+            known = db.session.scalar(select(User.id).where(User.email == message.recipient))
+            subject = _("Kirjautumislinkkisi VALUMA Spaceen")
+            template = "email/sign_in"
+        else:
+            link = url_for("auth.confirm_email_change", token=token, _external=True)
+            known = True
+            subject = _("Vahvista uusi sähköpostiosoitteesi")
+            template = "email/change_email"
+        context = {
+            "link": link,
+            "known": known,
+            "minutes": config["LOGIN_LINK_MAX_AGE"] // 60,
+            "recipient": message.recipient,
+        }
+        text = render_template(f"{template}.txt", **context)
+        html = render_template(f"{template}.html", **context)
+    return OutgoingMail(
+        recipient=message.recipient, subject=subject, text=text, html=html, link=link
+    )
+
+
+def _retry_delay(attempts: int) -> timedelta:
+    config = current_app.config
+    seconds = config["MAIL_RETRY_BASE_SECONDS"] * 2 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(seconds, config["MAIL_RETRY_MAX_SECONDS"]))
+
+
+def deliver_due(now: datetime | None = None, limit: int = 500) -> DeliveryReport:
+    """Send every outbox mail that is due, one transaction per mail."""
+    report = DeliveryReport()
+    transport = transport_for(current_app._get_current_object())  # type: ignore[attr-defined]
+    give_up_after = timedelta(seconds=current_app.config["MAIL_GIVE_UP_AFTER"])
+    for _attempt in range(limit):
+        moment = now or utcnow()
+        message = _claim_next(moment)
+        if message is None:
+            break
+        message.attempts += 1
+        outgoing = _compose(message, moment)
+        try:
+            transport.send(outgoing)
+        except TEMPORARY_FAILURES as error:
+            # Nobody received this link; the next attempt creates a fresh one.
+            discard_token_of(outgoing.link)
+            message.last_error = f"{type(error).__name__}: {error}"[:500]
+            if moment - message.created_at >= give_up_after:
+                message.status = OutboxStatus.FAILED
+                report.given_up += 1
+                log.error("mail %s to %s given up: %s", message.id, message.recipient, error)
+            else:
+                message.next_attempt_at = moment + _retry_delay(message.attempts)
+                report.retried += 1
+                log.warning("mail %s not sent, retrying: %s", message.id, error)
+        else:
+            message.status = OutboxStatus.SENT
+            message.sent_at = moment
+            message.last_error = ""
+            report.sent += 1
+        db.session.commit()
+    return report
+
+
+def pending_count() -> int:
+    return len(
+        db.session.scalars(
+            select(OutboxMessage.id).where(OutboxMessage.status == OutboxStatus.PENDING)
+        ).all()
+    )
+
+
+def run_sender(app: Flask, stop: threading.Event, poll_seconds: float = 1.0) -> None:
+    """Deliver due mail until `stop` is set: the body of `flask valuma send-mail` and of the
+    development server's in-process sender."""
+    while not stop.is_set():
+        try:
+            with app.app_context():
+                deliver_due()
+        except Exception:  # the loop must outlive a bad moment of the database
+            log.exception("mail sender: delivery round failed")
+        stop.wait(poll_seconds)
+
+
+def start_background_sender(app: Flask, poll_seconds: float = 1.0) -> threading.Event:
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=run_sender, args=(app, stop, poll_seconds), name="mail-sender", daemon=True
+    )
+    thread.start()
+    return stop
+
+
+def wait_until_empty(app: Flask, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with app.app_context():
+            if pending_count() == 0:
+                return True
+        time.sleep(0.05)
+    return False
