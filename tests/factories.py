@@ -7,6 +7,8 @@ from datetime import timedelta
 
 from valuma_space.auth.models import Role, User
 from valuma_space.auth.services import ensure_user
+from valuma_space.comments.models import Comment
+from valuma_space.comments.services import add_comment
 from valuma_space.db import utcnow
 from valuma_space.extensions import db
 from valuma_space.materials.models import Page, Section
@@ -62,3 +64,15 @@ def make_user(email: str | None = None, role: Role = Role.PARTICIPANT, **fields:
         setattr(user, name, value)
     db.session.commit()
     return user
+
+
+def make_comment(
+    section: Section,
+    author: User,
+    body: str = "Hyvä huomio.",
+    parent: Comment | None = None,
+    **fields: object,
+) -> Comment:
+    comment, _ = add_comment(section, author, body, parent=parent, **fields)  # type: ignore[arg-type]
+    db.session.commit()
+    return comment

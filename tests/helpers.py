@@ -135,3 +135,53 @@ def login_as(
     response = confirm_link(client, request_link(client, email, next_url), remember=remember)
     assert response.status_code == 302, response.get_data(as_text=True)
     return response
+
+
+class _FormReader(HTMLParser):
+    """The fields of one form, as a browser would send them."""
+
+    def __init__(self, form_id: str) -> None:
+        super().__init__()
+        self.form_id = form_id
+        self.inside = False
+        self.action: str | None = None
+        self.fields: dict[str, str] = {}
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {name: value or "" for name, value in attrs}
+        if tag == "form" and attributes.get("id") == self.form_id:
+            self.inside, self.action = True, attributes.get("action")
+        if not self.inside or "name" not in attributes:
+            return
+        if tag == "textarea":
+            self._textarea = attributes["name"]
+            self.fields[self._textarea] = ""
+        elif tag == "input":
+            kind = attributes.get("type", "text")
+            if kind in {"radio", "checkbox"} and "checked" not in attributes:
+                return
+            if kind != "submit":
+                self.fields[attributes["name"]] = attributes.get("value", "")
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            self.fields[self._textarea] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "textarea" and self._textarea is not None:
+            value = self.fields[self._textarea]
+            self.fields[self._textarea] = (
+                value[2:] if value.startswith("\r\n") else value.removeprefix("\n")
+            )
+            self._textarea = None
+        if tag == "form":
+            self.inside = False
+
+
+def submit_form(client: FlaskClient, page_url: str, form_id: str, **changes: str) -> TestResponse:
+    """Open a page and send one of its forms with what it holds, plus `changes`."""
+    reader = _FormReader(form_id)
+    reader.feed(client.get(page_url).get_data(as_text=True))
+    assert reader.action is not None, f"no form #{form_id} on {page_url}"
+    return client.post(reader.action, data={**reader.fields, **changes})

@@ -58,6 +58,9 @@ def test_security_headers_on_every_kind_of_response(
         response = client.get(path)
         assert response.status_code == status, path
         _assert_security_headers(response)
+        if status != 302 and not path.startswith(("/static", "/healthz")):
+            # Served as anything else, nosniff would make browsers show the page as text.
+            assert response.mimetype == "text/html", path
 
 
 def test_no_inline_script_or_style_in_pages(client: FlaskClient, demo_page) -> None:

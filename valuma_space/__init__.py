@@ -46,10 +46,12 @@ def create_app(config: Config | None = None) -> Flask:
     i18n.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    from valuma_space.auth.names import public_name
     from valuma_space.workspaces.services import site_title
 
     app.before_request(enforce_access)
     app.jinja_env.globals["site_title"] = site_title
+    app.add_template_filter(public_name, "public_name")
     return app
 
 
@@ -101,9 +103,10 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from valuma_space.admin.routes import bp as admin_bp
     from valuma_space.auth.routes import bp as auth_bp
+    from valuma_space.comments.routes import bp as comments_bp
     from valuma_space.core.routes import bp as core_bp
     from valuma_space.mail.routes import bp as mail_bp
     from valuma_space.materials.routes import bp as materials_bp
 
-    for blueprint in (core_bp, auth_bp, admin_bp, materials_bp, mail_bp):
+    for blueprint in (core_bp, auth_bp, admin_bp, materials_bp, comments_bp, mail_bp):
         app.register_blueprint(blueprint)

@@ -2,8 +2,20 @@
 
 from valuma_space.auth.models import User
 from valuma_space.auth.tokens import LinkToken
+from valuma_space.comments.models import Agreement, Comment, CommentDraft, CommentRevision
 from valuma_space.mail.models import OutboxMessage
 from valuma_space.materials.models import Page, Section
 from valuma_space.workspaces.models import Workspace
 
-__all__ = ["LinkToken", "OutboxMessage", "Page", "Section", "User", "Workspace"]
+__all__ = [
+    "Agreement",
+    "Comment",
+    "CommentDraft",
+    "CommentRevision",
+    "LinkToken",
+    "OutboxMessage",
+    "Page",
+    "Section",
+    "User",
+    "Workspace",
+]

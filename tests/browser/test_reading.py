@@ -41,8 +41,8 @@ def test_a_newcomer_reads_the_study(page: Any, live_server: Any) -> None:
     assert "VALUMA" in page.locator("h1").inner_text()
     page.get_by_role("link", name="Aineistonkeruun vaiheet").first.click()
     assert page.locator("h1").inner_text() == "Aineistonkeruun vaiheet"
-    page.get_by_role("link", name=re.compile(r"Osion pysyvä linkki\W+Vaihe 2")).click()
-    assert page.url.endswith("/osio/vaihe-2-hyvat-kaytannot-ja-haasteet")
+    page.get_by_role("link", name=re.compile(r"Keskustele osiosta\W+Vaihe 2")).click()
+    assert page.url.endswith("/osio/vaihe-2-hyvat-kaytannot-ja-haasteet#discussion-heading")
     assert "pohjoismaissa" in page.locator("article").inner_text()
 
 

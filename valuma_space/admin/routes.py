@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug import Response
 
 from valuma_space.admin import services
 from valuma_space.admin.forms import RoleForm

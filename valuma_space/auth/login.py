@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import hmac
 
-from flask import flash, redirect, request, url_for
+from flask import Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from werkzeug import Response
 
 from valuma_space.auth.models import User
 from valuma_space.extensions import db, login_manager

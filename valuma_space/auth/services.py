@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from valuma_space.auth.choices import OrganisationType, Region
@@ -19,6 +19,8 @@ from valuma_space.auth.tokens import (
     retire_outstanding_tokens,
     use_token,
 )
+from valuma_space.comments.models import Agreement, Comment
+from valuma_space.comments.services import bump_discussions_of, comments_of, delete_all_comments_of
 from valuma_space.db import utcnow
 from valuma_space.extensions import db
 from valuma_space.mail.models import MailKind, OutboxMessage
@@ -113,6 +115,7 @@ def update_profile(user: User, fields: dict[str, Any]) -> User:
     user.name_display = NameDisplay(fields.get("name_display") or NameDisplay.FULL_NAME)
     user.pseudonym = (fields.get("pseudonym") or "").strip()
     user.profile_completed = True
+    bump_discussions_of(user)  # the name shows in every discussion the person took part in
     db.session.flush()
     return user
 
@@ -175,7 +178,22 @@ def export_user_data(user: User) -> dict[str, Any]:
             "created_at": _iso(user.created_at),
             "last_login_at": _iso(user.last_login_at),
         },
-        "comments": [],
+        "comments": [
+            {
+                "id": comment.id,
+                "section": comment.section.heading,
+                "section_address": f"/osio/{comment.section.slug}",
+                "reply_to": comment.parent_id,
+                "kind": comment.kind.value,
+                "text": comment.body_markdown,
+                "quote": comment.quote,
+                "visibility": comment.visibility.value,
+                "agreements": comment.agree_count,
+                "created_at": _iso(comment.created_at),
+                "edited_at": _iso(comment.edited_at),
+            }
+            for comment in comments_of(user)
+        ],
     }
 
 
@@ -195,6 +213,18 @@ def delete_account(user: User, delete_comments: bool) -> None:
         )
     )
     db.session.execute(delete(LinkToken).where(LinkToken.email == user.email))
+    if delete_comments:
+        delete_all_comments_of(user)
+    # The database removes the person's agreements and turns their comments into "removed
+    # user"; the counters and cached threads must follow.
+    agreed = select(Agreement.comment_id).where(Agreement.user_id == user.id)
+    db.session.execute(
+        update(Comment)
+        .where(Comment.id.in_(agreed))
+        .values(agree_count=Comment.agree_count - 1)
+        .execution_options(synchronize_session=False)
+    )
+    bump_discussions_of(user)
     db.session.delete(user)
     db.session.flush()
 

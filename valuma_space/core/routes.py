@@ -2,10 +2,9 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, current_app, redirect, render_template, request
+from flask import Blueprint, Response, current_app, redirect, render_template, request
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
-from werkzeug import Response
 
 from valuma_space.auth.permissions import Access, access
 from valuma_space.extensions import db

@@ -38,12 +38,23 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, 
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
-def render_markdown(source: str, tags: set[str] = MATERIAL_TAGS) -> str:
+# Comments take a small subset: paragraphs, emphasis, lists, quotes and links.
+COMMENT_TAGS = {"p", "br", "em", "strong", "code", "blockquote", "ul", "ol", "li", "a"}
+
+
+def render_markdown(
+    source: str, tags: set[str] = MATERIAL_TAGS, link_rel: str = "noopener noreferrer"
+) -> str:
     html = _renderer.render(source)
     return nh3.clean(
         html,
         tags=tags,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer nofollow",
+        link_rel=link_rel,
     )
+
+
+def render_comment_markdown(source: str) -> str:
+    """A participant's text: the comment subset, and links marked as user-generated."""
+    return render_markdown(source, tags=COMMENT_TAGS, link_rel="nofollow ugc noopener")

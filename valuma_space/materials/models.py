@@ -58,5 +58,7 @@ class Section(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     """Order within the page, smallest first."""
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    discussion_version: Mapped[int] = mapped_column(default=0)
+    """Bumped by every change to the section's discussion; keys the rendered-thread cache."""
 
     page: Mapped[Page] = relationship(back_populates="sections")

@@ -1,8 +1,16 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, Response, abort, render_template, request
 
 from valuma_space.auth.permissions import Access, access
+from valuma_space.comments.forms import CommentForm
+from valuma_space.comments.pages import section_page
+from valuma_space.comments.services import (
+    MAX_QUOTE_LENGTH,
+    comment_counts,
+    find_draft,
+    section_with_page,
+)
 from valuma_space.materials import services
 from valuma_space.workspaces.models import Workspace
 from valuma_space.workspaces.services import request_workspace
@@ -24,7 +32,8 @@ def home() -> str:
     if workspace is None:
         return render_template("materials/no_workspace.html")
     pages = services.workspace_contents(workspace)
-    return render_template("materials/home.html", workspace=workspace, pages=pages)
+    counts = comment_counts(workspace)
+    return render_template("materials/home.html", workspace=workspace, pages=pages, counts=counts)
 
 
 @bp.get("/sivu/<slug>")
@@ -36,14 +45,29 @@ def page(slug: str) -> str:
     page = next((candidate for candidate in pages if candidate.slug == slug), None)
     if page is None:
         abort(404)
-    return render_template("materials/page.html", workspace=workspace, page=page, pages=pages)
+    counts = comment_counts(workspace)
+    return render_template(
+        "materials/page.html", workspace=workspace, page=page, pages=pages, counts=counts
+    )
 
 
 @bp.get("/osio/<slug>")
 @access(Access.READER)
-def section(slug: str) -> str:
+def section(slug: str) -> Response:
+    """A section with its discussion."""
     workspace = _workspace()
-    section = services.get_section(workspace, slug)
+    section = section_with_page(workspace, slug)
     if section is None:
         abort(404)
-    return render_template("materials/section.html", workspace=workspace, section=section)
+    form = CommentForm()
+    draft = find_draft(request.args.get("luonnos"), section)
+    if draft is not None and draft.comment_id is None and draft.parent_id is None:
+        form.body.data, form.quote.data, form.kind.data = (
+            draft.body_markdown,
+            draft.quote,
+            draft.kind,
+        )
+        form.idempotency_key.data, form.draft.data = draft.idempotency_key, draft.id
+    elif request.args.get("lainaus"):
+        form.quote.data = request.args["lainaus"][:MAX_QUOTE_LENGTH]
+    return section_page(workspace, section, form=form)

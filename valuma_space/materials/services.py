@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from valuma_space.extensions import db
@@ -58,19 +58,4 @@ def workspace_contents(workspace: Workspace) -> list[Page]:
             .options(selectinload(Page.sections))
             .order_by(Page.position, Page.id)
         )
-    )
-
-
-def get_section(workspace: Workspace, slug: str) -> Section | None:
-    return db.session.scalars(
-        select(Section).where(Section.workspace_id == workspace.id, Section.slug == slug)
-    ).first()
-
-
-def count_sections(workspace: Workspace) -> int:
-    return (
-        db.session.scalar(
-            select(func.count(Section.id)).where(Section.workspace_id == workspace.id)
-        )
-        or 0
     )

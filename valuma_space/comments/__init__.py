@@ -1,0 +1,1 @@
+"""The discussion: threaded comments per section, with replies, quotes, agreement and edits."""

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, SelectChoice, SubmitField, TextAreaField
+from wtforms.validators import Length, ValidationError
+
+from valuma_space.comments.models import COMMENT_KIND_LABELS, CommentKind
+from valuma_space.comments.services import MAX_BODY_LENGTH, MAX_QUOTE_LENGTH
+
+
+def _not_blank(form: FlaskForm, field: Any) -> None:
+    if not (field.data or "").strip():
+        raise ValidationError(str(_l("Kirjoita kommenttisi ennen lähettämistä.")))
+
+
+class CommentForm(FlaskForm):
+    kind = RadioField(
+        _l("Kommentin tyyppi"),
+        choices=[SelectChoice(kind.value, label) for kind, label in COMMENT_KIND_LABELS.items()],
+        default=CommentKind.COMMENT.value,
+    )
+    body = TextAreaField(
+        _l("Kommenttisi"),
+        validators=[
+            _not_blank,
+            Length(
+                max=MAX_BODY_LENGTH,
+                message=_l("Kommentti voi olla enintään %(max)d merkkiä.", max=MAX_BODY_LENGTH),
+            ),
+        ],
+        render_kw={"rows": 6, "maxlength": MAX_BODY_LENGTH},
+    )
+    quote = TextAreaField(
+        _l("Lainaus osion tekstistä (valinnainen)"),
+        validators=[
+            Length(
+                max=MAX_QUOTE_LENGTH,
+                message=_l("Lainaus voi olla enintään %(max)d merkkiä.", max=MAX_QUOTE_LENGTH),
+            )
+        ],
+        render_kw={"rows": 2, "maxlength": MAX_QUOTE_LENGTH},
+    )
+    parent_id = HiddenField()
+    idempotency_key = HiddenField()
+    draft = HiddenField()
+    submit = SubmitField(_l("Lähetä"))
+
+    def ensure_key(self) -> None:
+        """Each rendered form gets its own key; a re-shown form keeps the one it had."""
+        if not self.idempotency_key.data or len(self.idempotency_key.data) > 64:
+            self.idempotency_key.data = secrets.token_hex(16)
+
+    def chosen_kind(self) -> CommentKind:
+        try:
+            return CommentKind(self.kind.data)
+        except ValueError:
+            return CommentKind.COMMENT
+
+    def parent(self) -> int | None:
+        try:
+            return int(self.parent_id.data) if self.parent_id.data else None
+        except ValueError:
+            return -1  # an id that matches nothing: refused as a reply to nothing
+
+
+class ConfirmDeleteForm(FlaskForm):
+    submit = SubmitField(_l("Poista kommentti"))

@@ -1,0 +1,54 @@
+"""The section page with its discussion, shared by reading it and by re-showing a form."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, render_template, request
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from valuma_space.comments.forms import CommentForm
+from valuma_space.comments.rendering import Order, ThreadCache, thread_html
+from valuma_space.materials.models import Section
+from valuma_space.workspaces.models import Workspace
+
+
+def thread_cache() -> ThreadCache:
+    return current_app.extensions.setdefault("valuma_thread_cache", ThreadCache())
+
+
+def requested_order() -> Order:
+    try:
+        return Order(request.args.get("order", Order.OLDEST.value))
+    except ValueError:
+        return Order.OLDEST
+
+
+def section_page(
+    workspace: Workspace,
+    section: Section,
+    form: CommentForm | None = None,
+    status: int = 200,
+    problem: str | None = None,
+) -> Response:
+    accepts = workspace.accepts_comments()
+    order = requested_order()
+    viewer = current_user if current_user.is_authenticated else None
+    form = form or CommentForm()
+    form.ensure_key()
+    thread, count = thread_html(
+        section, viewer, order, str(get_locale()), accepts, generate_csrf(), thread_cache()
+    )
+    html = render_template(
+        "materials/section.html",
+        workspace=workspace,
+        section=section,
+        thread=thread,
+        comment_count=count,
+        order=order,
+        orders=list(Order),
+        form=form,
+        accepts_comments=accepts,
+        problem=problem,
+    )
+    return Response(html, status=status)

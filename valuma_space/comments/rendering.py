@@ -1,0 +1,227 @@
+"""The thread of a section as HTML, fast.
+
+A thread is rendered once per (section, discussion version, language, order, open or closed)
+and kept in a small in-process cache; every change to the discussion bumps the section's
+version, so a stale rendering is never used, in any worker. What differs between viewers (the
+agree button's state, the author's own edit and delete links, the CSRF token) is left out of
+the cached HTML as marked slots and filled in per request with plain string operations.
+Moderators, and authors who have comments waiting for approval, see more than the public and
+get a rendering of their own, uncached.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from enum import StrEnum
+
+from flask import render_template, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+
+from valuma_space.auth.models import User
+from valuma_space.auth.names import public_name
+from valuma_space.comments.models import COMMENT_KIND_LABELS, Comment, Visibility
+from valuma_space.comments.services import (
+    ViewerState,
+    agreeing_users,
+    discussion_comments,
+    viewer_state,
+)
+from valuma_space.materials.models import Section
+
+MAX_INDENT = 4
+CSRF_SLOT = "\x00csrf\x00"
+_ACTIONS_SLOT = re.compile(r"<!--actions:(\d+)-->")
+_ID = "999999999"  # stands in for a comment id in URLs built once per request
+
+
+class Order(StrEnum):
+    OLDEST = "oldest"
+    NEWEST = "newest"
+    AGREED = "agreed"
+
+
+@dataclass(frozen=True)
+class ThreadEntry:
+    comment: Comment
+    depth: int
+    parent: Comment | None
+    agreed_by: list[str]
+
+    @property
+    def indent(self) -> int:
+        return min(self.depth, MAX_INDENT)
+
+    @property
+    def shows_text(self) -> bool:
+        return self.comment.visibility in {Visibility.VISIBLE, Visibility.PENDING}
+
+
+@dataclass(frozen=True)
+class RenderedThread:
+    segments: tuple[str, ...]
+    """Static HTML; an action slot stands between each two."""
+    slots: tuple[int, ...]
+    """The comment id whose actions go into each slot."""
+    authors: dict[int, int | None]
+    names: dict[int, str]
+    """Each comment's author as shown, escaped, for the actions' accessible names."""
+    count: int
+
+
+class ThreadCache:
+    """A small LRU of rendered threads, shared by a worker's threads."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple, RenderedThread] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> RenderedThread | None:
+        with self._lock:
+            item = self._items.get(key)
+            if item is not None:
+                self._items.move_to_end(key)
+            return item
+
+    def put(self, key: tuple, value: RenderedThread) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+def order_thread(
+    comments: list[Comment], order: Order, agreed_by: dict[int, list[str]]
+) -> list[ThreadEntry]:
+    """Top-level comments in the chosen order, each followed by its replies, oldest first."""
+    by_id = {comment.id: comment for comment in comments}
+    children: dict[int | None, list[Comment]] = {}
+    for comment in comments:  # already oldest first
+        parent_id = comment.parent_id if comment.parent_id in by_id else None
+        children.setdefault(parent_id, []).append(comment)
+    roots = children.get(None, [])
+    if order == Order.NEWEST:
+        roots = sorted(roots, key=lambda c: (c.created_at, c.id), reverse=True)
+    elif order == Order.AGREED:
+        roots = sorted(roots, key=lambda c: (-c.agree_count, c.created_at, c.id))
+    entries: list[ThreadEntry] = []
+    stack = [(root, 0) for root in reversed(roots)]
+    while stack:
+        comment, depth = stack.pop()
+        parent = by_id.get(comment.parent_id) if comment.parent_id else None
+        entries.append(ThreadEntry(comment, depth, parent, agreed_by.get(comment.id, [])))
+        stack.extend((child, depth + 1) for child in reversed(children.get(comment.id, [])))
+    return entries
+
+
+def render_thread(section: Section, order: Order, include_pending: bool) -> RenderedThread:
+    comments = discussion_comments(section, include_pending)
+    agreeing = agreeing_users(c.id for c in comments if c.agree_count)
+    agreed_by = {
+        comment_id: [public_name(user) for user in users] for comment_id, users in agreeing.items()
+    }
+    entries = order_thread(comments, order, agreed_by)
+    html = render_template(
+        "comments/_thread.html",
+        entries=entries,
+        section=section,
+        kind_labels=COMMENT_KIND_LABELS,
+        permalink=url_for("comments.permalink", comment_id=int(_ID)),
+        section_url=url_for("materials.section", slug=section.slug),
+        id_placeholder=_ID,
+    )
+    parts = _ACTIONS_SLOT.split(html)
+    return RenderedThread(
+        segments=tuple(parts[0::2]),
+        slots=tuple(int(part) for part in parts[1::2]),
+        authors={c.id: c.author_id for c in comments},
+        names={c.id: str(escape(public_name(c.author))) for c in comments},
+        count=sum(1 for c in comments if c.visibility == Visibility.VISIBLE),
+    )
+
+
+class _Actions:
+    """The per-viewer buttons and links of one page, built from pre-translated pieces."""
+
+    def __init__(self, viewer: User | None, state: ViewerState, accepts_comments: bool) -> None:
+        self.viewer_id = viewer.id if viewer is not None and viewer.is_authenticated else None
+        self.active = self.viewer_id is not None and accepts_comments
+        self.agreed = state.agreed
+        if not self.active:
+            return
+        self.reply_url = url_for("comments.reply", comment_id=int(_ID))
+        self.edit_url = url_for("comments.edit", comment_id=int(_ID))
+        self.delete_url = url_for("comments.delete", comment_id=int(_ID))
+        self.agree_url = url_for("comments.agree", comment_id=int(_ID))
+        self.labels = {
+            "reply": escape(_("Vastaa")),
+            "edit": escape(_("Muokkaa")),
+            "delete": escape(_("Poista")),
+            "agree": escape(_("Samaa mieltä")),
+            "unagree": escape(_("Peru samaa mieltä")),
+            "to": escape(_("kommenttiin, jonka kirjoitti")),
+        }
+
+    def html(self, comment_id: int, author_id: int | None, name: str) -> str:
+        if not self.active:
+            return ""
+        cid = str(comment_id)
+        labels = self.labels
+        context = f'<span class="visually-hidden"> {labels["to"]} {name}</span>'
+        links = f'<a href="{self.reply_url.replace(_ID, cid)}">{labels["reply"]}{context}</a>'
+        if author_id == self.viewer_id:
+            links += (
+                f' <a href="{self.edit_url.replace(_ID, cid)}">{labels["edit"]}{context}</a>'
+                f' <a href="{self.delete_url.replace(_ID, cid)}">{labels["delete"]}{context}</a>'
+            )
+            return f'<div class="comment-actions">{links}</div>'
+        agreed = comment_id in self.agreed
+        return (
+            f'<div class="comment-actions">{links}'
+            f'<form method="post" action="{self.agree_url.replace(_ID, cid)}" class="agree-form">'
+            f'<input type="hidden" name="csrf_token" value="{CSRF_SLOT}">'
+            f'<input type="hidden" name="agree" value="{"0" if agreed else "1"}">'
+            f'<button type="submit" class="button-link" aria-pressed="{"true" if agreed else "false"}">'
+            f"{labels['unagree'] if agreed else labels['agree']}{context}</button></form></div>"
+        )
+
+
+def thread_html(
+    section: Section,
+    viewer: User | None,
+    order: Order,
+    locale: str,
+    accepts_comments: bool,
+    csrf_token: str,
+    cache: ThreadCache,
+) -> tuple[Markup, int]:
+    """The section's thread for this viewer, and the number of visible comments."""
+    state = viewer_state(section, viewer)
+    personal = bool(
+        viewer is not None
+        and viewer.is_authenticated
+        and (viewer.is_moderator or state.has_pending)
+    )
+    key = (section.id, section.discussion_version, locale, order.value, accepts_comments)
+    rendered = None if personal else cache.get(key)
+    if rendered is None:
+        rendered = render_thread(section, order, include_pending=personal)
+        if not personal:
+            cache.put(key, rendered)
+    actions = _Actions(viewer, state, accepts_comments)
+    pieces = [rendered.segments[0]]
+    # Only visible comments have a slot: removed and pending ones take no actions.
+    for comment_id, segment in zip(rendered.slots, rendered.segments[1:], strict=True):
+        pieces.append(
+            actions.html(comment_id, rendered.authors[comment_id], rendered.names[comment_id])
+        )
+        pieces.append(segment)
+    html = "".join(pieces)
+    if actions.active:
+        html = html.replace(CSRF_SLOT, csrf_token)
+    return Markup(html), rendered.count  # noqa: S704 (sanitised at save time; the rest is ours, escaped)

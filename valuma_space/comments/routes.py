@@ -1,0 +1,237 @@
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from valuma_space.auth.permissions import Access, access
+from valuma_space.comments import services
+from valuma_space.comments.forms import CommentForm, ConfirmDeleteForm
+from valuma_space.comments.models import Comment
+from valuma_space.comments.pages import section_page
+from valuma_space.extensions import csrf, db, login_manager
+from valuma_space.workspaces.models import Workspace
+from valuma_space.workspaces.services import request_workspace
+
+bp = Blueprint("comments", __name__)
+
+# Forms that carry a participant's text check their CSRF token themselves, so that an expired
+# token gives the text back in the form instead of an error page.
+form_level_csrf = csrf.exempt
+
+
+def _workspace() -> Workspace:
+    workspace = request_workspace()
+    if workspace is None:
+        abort(404)
+    return workspace
+
+
+def _comment_or_404(comment_id: int) -> Comment:
+    comment = services.get_comment(comment_id, _workspace())
+    if comment is None or not services.can_see(comment, current_user):
+        abort(404)
+    return comment
+
+
+def _comment_anchor(comment: Comment) -> str:
+    return url_for("materials.section", slug=comment.section.slug, _anchor=f"c{comment.id}")
+
+
+def _keep_for_later(form: CommentForm, section, return_to: str, **target: int | None) -> Response:
+    """The session ended while the person wrote: keep the text and bring it back after sign-in."""
+    draft = services.stash_draft(
+        section,
+        form.body.data or "",
+        form.kind.data or "",
+        form.quote.data or "",
+        form.idempotency_key.data or "",
+        **target,
+    )
+    db.session.commit()
+    flash(
+        _("Istuntosi oli päättynyt. Kirjaudu uudelleen: kirjoittamasi teksti on tallessa."), "info"
+    )
+    separator = "&" if "?" in return_to else "?"
+    return redirect(url_for("auth.login", next=f"{return_to}{separator}luonnos={draft.id}"))
+
+
+@bp.post("/osio/<slug>/kommentoi")
+@access(Access.READER)
+@form_level_csrf
+def create(slug: str) -> Response:
+    workspace = _workspace()
+    section = services.section_with_page(workspace, slug)
+    if section is None:
+        abort(404)
+    form = CommentForm()
+    parent_id = form.parent()
+    if not current_user.is_authenticated:
+        if parent_id:
+            return _keep_for_later(
+                form, section, url_for("comments.reply", comment_id=parent_id), parent_id=parent_id
+            )
+        return _keep_for_later(form, section, url_for("materials.section", slug=slug))
+    parent = None
+    if parent_id:
+        parent = services.get_comment(parent_id, workspace)
+        if parent is None or not services.can_see(parent, current_user):
+            return _show_again(workspace, section, form, None, services.CannotReply())
+    if not form.validate_on_submit():
+        return _show_again(workspace, section, form, parent)
+    try:
+        comment, _created = services.add_comment(
+            section,
+            current_user,
+            form.body.data,
+            kind=form.chosen_kind(),
+            quote=form.quote.data or "",
+            parent=parent,
+            idempotency_key=form.idempotency_key.data,
+        )
+    except services.CommentRefused as refused:
+        db.session.rollback()
+        return _show_again(workspace, section, form, parent, refused)
+    services.discard_draft(form.draft.data)
+    db.session.commit()
+    return redirect(_comment_anchor(comment), code=303)
+
+
+def _show_again(workspace, section, form, parent, refused=None) -> Response:
+    """Back to the form the text came from, with the text and what to fix."""
+    status = refused.status if refused is not None else 400
+    problem = str(refused.message) if refused is not None else None
+    if parent is not None:
+        html = render_template(
+            "comments/reply.html",
+            parent=parent,
+            form=form,
+            problem=problem,
+            accepts_comments=workspace.accepts_comments(),
+        )
+        return Response(html, status=status)
+    return section_page(workspace, section, form=form, status=status, problem=problem)
+
+
+@bp.get("/kommentit/<int:comment_id>")
+@access(Access.READER)
+def permalink(comment_id: int) -> Response:
+    return redirect(_comment_anchor(_comment_or_404(comment_id)))
+
+
+@bp.get("/kommentit/<int:comment_id>/vastaa")
+@access(Access.SIGNED_IN)
+def reply(comment_id: int) -> str:
+    parent = _comment_or_404(comment_id)
+    form = CommentForm()
+    draft = services.find_draft(request.args.get("luonnos"), parent.section)
+    if draft is not None and draft.parent_id == parent.id:
+        _fill_from_draft(form, draft)
+    form.parent_id.data = str(parent.id)
+    form.ensure_key()
+    workspace = _workspace()
+    return render_template(
+        "comments/reply.html",
+        parent=parent,
+        form=form,
+        problem=None,
+        accepts_comments=workspace.accepts_comments(),
+    )
+
+
+def _fill_from_draft(form: CommentForm, draft) -> None:
+    form.body.data = draft.body_markdown
+    form.quote.data = draft.quote
+    form.kind.data = draft.kind
+    form.idempotency_key.data = draft.idempotency_key
+    form.draft.data = draft.id
+
+
+@bp.route("/kommentit/<int:comment_id>/muokkaa", methods=["GET", "POST"])
+@access(Access.READER)
+@form_level_csrf
+def edit(comment_id: int) -> Response | str:
+    comment = _comment_or_404(comment_id)
+    form = CommentForm(obj=None if request.method == "POST" else _EditSource(comment))
+    if not current_user.is_authenticated:
+        if request.method == "POST":
+            return _keep_for_later(
+                form,
+                comment.section,
+                url_for("comments.edit", comment_id=comment.id),
+                comment_id=comment.id,
+            )
+        return login_manager.unauthorized()
+    if comment.author_id != current_user.id:
+        abort(403)
+    accepts = _workspace().accepts_comments()
+    problem = None
+    status = 200
+    if request.method == "GET":
+        draft = services.find_draft(request.args.get("luonnos"), comment.section)
+        if draft is not None and draft.comment_id == comment.id:
+            _fill_from_draft(form, draft)
+    elif form.validate_on_submit():
+        try:
+            services.edit_comment(
+                comment, current_user, form.body.data, form.chosen_kind(), form.quote.data or ""
+            )
+        except services.CommentRefused as refused:
+            db.session.rollback()
+            problem, status = str(refused.message), refused.status
+        else:
+            services.discard_draft(form.draft.data)
+            db.session.commit()
+            flash(_("Muutoksesi on tallennettu."), "success")
+            return redirect(_comment_anchor(comment), code=303)
+    else:
+        status = 400
+    html = render_template(
+        "comments/edit.html", comment=comment, form=form, problem=problem, accepts_comments=accepts
+    )
+    return Response(html, status=status)
+
+
+class _EditSource:
+    """What the edit form starts from."""
+
+    def __init__(self, comment: Comment) -> None:
+        self.body = comment.body_markdown
+        self.quote = comment.quote
+        self.kind = comment.kind.value
+
+
+@bp.route("/kommentit/<int:comment_id>/poista", methods=["GET", "POST"])
+@access(Access.SIGNED_IN)
+def delete(comment_id: int) -> Response | str:
+    comment = _comment_or_404(comment_id)
+    if comment.author_id != current_user.id:
+        abort(403)
+    form = ConfirmDeleteForm()
+    if form.validate_on_submit():
+        services.delete_comment(comment, current_user)
+        db.session.commit()
+        flash(_("Kommenttisi on poistettu."), "success")
+        return redirect(_comment_anchor(comment), code=303)
+    return render_template("comments/delete.html", comment=comment, form=form)
+
+
+@bp.post("/kommentit/<int:comment_id>/samaa-mielta")
+@access(Access.SIGNED_IN)
+def agree(comment_id: int) -> Response:
+    comment = _comment_or_404(comment_id)
+    try:
+        services.set_agreement(comment, current_user, agree=request.form.get("agree") != "0")
+    except services.CommentRefused as refused:
+        db.session.rollback()
+        flash(str(refused.message), "error")
+        return redirect(_comment_anchor(comment), code=303)
+    db.session.commit()
+    return redirect(_comment_anchor(comment), code=303)
+
+
+@bp.get("/kommentit/<int:comment_id>/versiot")
+@access(Access.MODERATOR)
+def revisions(comment_id: int) -> str:
+    comment = _comment_or_404(comment_id)
+    return render_template("comments/revisions.html", comment=comment)

@@ -1,0 +1,400 @@
+"""Writing and reading the discussion. Every function takes the acting user as an argument."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from valuma_space.auth.models import User
+from valuma_space.comments.models import (
+    Agreement,
+    Comment,
+    CommentDraft,
+    CommentKind,
+    CommentRevision,
+    Visibility,
+)
+from valuma_space.db import utcnow
+from valuma_space.extensions import db
+from valuma_space.materials.markdown import render_comment_markdown
+from valuma_space.materials.models import Page, Section
+from valuma_space.workspaces.models import Workspace
+
+MAX_BODY_LENGTH = 5000
+MAX_QUOTE_LENGTH = 1000
+DRAFT_LIFETIME = timedelta(days=2)
+
+
+class CommentRefused(Exception):
+    """An action the rules do not allow; `message` tells the user why, `status` is its HTTP code."""
+
+    status = 400
+
+    def __init__(self, message: object) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+class CommentingClosed(CommentRefused):
+    status = 403
+
+    def __init__(self) -> None:
+        super().__init__(_l("Kommentointi on suljettu. Voit yhä lukea aineistoa ja keskustelua."))
+
+
+class NotYours(CommentRefused):
+    status = 403
+
+    def __init__(self) -> None:
+        super().__init__(_l("Voit muokata ja poistaa vain omia kommenttejasi."))
+
+
+class CannotReply(CommentRefused):
+    def __init__(self) -> None:
+        super().__init__(
+            _l("Tähän kommenttiin ei voi vastata: se on poistettu, piilotettu tai eri osiosta.")
+        )
+
+
+class CannotAgree(CommentRefused):
+    def __init__(self) -> None:
+        super().__init__(
+            _l("Voit merkitä samaa mieltä vain muiden näkyvissä oleviin kommentteihin.")
+        )
+
+
+def _workspace_of(section: Section) -> Workspace:
+    return db.session.get(Workspace, section.workspace_id)  # type: ignore[return-value]
+
+
+def _ensure_open(section: Section) -> None:
+    if not _workspace_of(section).accepts_comments():
+        raise CommentingClosed
+
+
+def bump_discussion(*section_ids: int) -> None:
+    """Mark sections' discussions changed, so that cached renderings are not used again."""
+    ids = [section_id for section_id in section_ids if section_id is not None]
+    if ids:
+        db.session.execute(
+            update(Section)
+            .where(Section.id.in_(ids))
+            .values(discussion_version=Section.discussion_version + 1)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def bump_discussions_of(user: User) -> None:
+    """A change to how a person is named shows in every discussion they took part in."""
+    written = select(Comment.section_id).where(Comment.author_id == user.id)
+    agreed = (
+        select(Comment.section_id)
+        .join(Agreement, Agreement.comment_id == Comment.id)
+        .where(Agreement.user_id == user.id)
+    )
+    db.session.execute(
+        update(Section)
+        .where(or_(Section.id.in_(written), Section.id.in_(agreed)))
+        .values(discussion_version=Section.discussion_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def can_see(comment: Comment, viewer: User | None) -> bool:
+    """Whether the viewer may see that the comment exists (its text may still be withheld)."""
+    if comment.visibility != Visibility.PENDING:
+        return True
+    if viewer is None or not viewer.is_authenticated:
+        return False
+    return viewer.is_moderator or comment.author_id == viewer.id
+
+
+def add_comment(
+    section: Section,
+    author: User,
+    body: str,
+    kind: CommentKind = CommentKind.COMMENT,
+    quote: str = "",
+    parent: Comment | None = None,
+    idempotency_key: str | None = None,
+) -> tuple[Comment, bool]:
+    """Add a comment or a reply. Returns it and whether it is new: a repeated send of one form
+    (the same idempotency key) returns the comment the first send created."""
+    key = idempotency_key or secrets.token_hex(16)
+    existing = db.session.scalars(select(Comment).where(Comment.idempotency_key == key)).first()
+    if existing is not None and existing.author_id == author.id:
+        return existing, False
+    if existing is not None:
+        key = secrets.token_hex(16)  # somebody else's key: never let it reveal or block theirs
+    _ensure_open(section)
+    if parent is not None and (
+        parent.section_id != section.id or parent.visibility != Visibility.VISIBLE
+    ):
+        raise CannotReply
+    comment = Comment(
+        section_id=section.id,
+        parent_id=parent.id if parent is not None else None,
+        author_id=author.id,
+        kind=kind,
+        body_markdown=body,
+        body_html=render_comment_markdown(body),
+        quote=quote.strip(),
+        visibility=Visibility.VISIBLE,
+        idempotency_key=key,
+    )
+    db.session.add(comment)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The same form sent twice at once: the other request created it first.
+        db.session.rollback()
+        existing = db.session.scalars(select(Comment).where(Comment.idempotency_key == key)).one()
+        return existing, False
+    bump_discussion(section.id)
+    return comment, True
+
+
+def edit_comment(
+    comment: Comment, actor: User, body: str, kind: CommentKind, quote: str
+) -> Comment:
+    if comment.author_id != actor.id:
+        raise NotYours
+    if comment.visibility in {Visibility.DELETED, Visibility.HIDDEN}:
+        raise CommentRefused(_l("Poistettua tai piilotettua kommenttia ei voi muokata."))
+    _ensure_open(comment.section)
+    if (body, kind, quote.strip()) == (comment.body_markdown, comment.kind, comment.quote):
+        return comment
+    db.session.add(
+        CommentRevision(
+            comment_id=comment.id,
+            kind=comment.kind,
+            body_markdown=comment.body_markdown,
+            quote=comment.quote,
+            written_at=comment.edited_at or comment.created_at,
+        )
+    )
+    comment.body_markdown = body
+    comment.body_html = render_comment_markdown(body)
+    comment.kind = kind
+    comment.quote = quote.strip()
+    comment.edited_at = utcnow()
+    bump_discussion(comment.section_id)
+    db.session.flush()
+    return comment
+
+
+def delete_comment(comment: Comment, actor: User) -> None:
+    """The author removes their comment; its replies stay and a notice takes its place."""
+    if comment.author_id != actor.id:
+        raise NotYours
+    if comment.visibility == Visibility.DELETED:
+        return
+    comment.visibility = Visibility.DELETED
+    bump_discussion(comment.section_id)
+    db.session.flush()
+
+
+def set_agreement(comment: Comment, user: User, agree: bool) -> None:
+    """Mark or unmark "Samaa mieltä". Asking twice for the same state changes nothing."""
+    if comment.author_id == user.id or comment.visibility != Visibility.VISIBLE:
+        raise CannotAgree
+    _ensure_open(comment.section)
+    exists = db.session.get(Agreement, (comment.id, user.id)) is not None
+    if agree and not exists:
+        db.session.add(Agreement(comment_id=comment.id, user_id=user.id))
+        try:
+            db.session.flush()
+        except IntegrityError:  # the same click twice at once
+            db.session.rollback()
+            return
+    elif not agree and exists:
+        db.session.execute(
+            delete(Agreement).where(
+                Agreement.comment_id == comment.id, Agreement.user_id == user.id
+            )
+        )
+    else:
+        return
+    # Recount rather than increment, so that the counter can never drift from the rows.
+    comment.agree_count = (
+        db.session.scalar(
+            select(func.count()).select_from(Agreement).where(Agreement.comment_id == comment.id)
+        )
+        or 0
+    )
+    bump_discussion(comment.section_id)
+    db.session.flush()
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def get_comment(comment_id: int, workspace: Workspace) -> Comment | None:
+    return db.session.scalars(
+        select(Comment)
+        .join(Section, Section.id == Comment.section_id)
+        .where(Comment.id == comment_id, Section.workspace_id == workspace.id)
+        .options(joinedload(Comment.section).joinedload(Section.page), joinedload(Comment.author))
+    ).first()
+
+
+def section_with_page(workspace: Workspace, slug: str) -> Section | None:
+    return db.session.scalars(
+        select(Section)
+        .where(Section.workspace_id == workspace.id, Section.slug == slug)
+        .options(joinedload(Section.page))
+    ).first()
+
+
+def comment_counts(workspace: Workspace) -> dict[int, int]:
+    """Comments anyone may read, per section: for tables of contents and the home page."""
+    rows = db.session.execute(
+        select(Comment.section_id, func.count(Comment.id))
+        .join(Section, Section.id == Comment.section_id)
+        .where(Section.workspace_id == workspace.id, Comment.visibility == Visibility.VISIBLE)
+        .group_by(Comment.section_id)
+    )
+    return dict(rows.all())  # type: ignore[arg-type]
+
+
+def discussion_comments(section: Section, include_pending: bool) -> list[Comment]:
+    """Every comment of the section with its author, in one query."""
+    query = (
+        select(Comment)
+        .where(Comment.section_id == section.id)
+        .options(joinedload(Comment.author))
+        .order_by(Comment.created_at, Comment.id)
+    )
+    if not include_pending:
+        query = query.where(Comment.visibility != Visibility.PENDING)
+    return list(db.session.scalars(query))
+
+
+def agreeing_users(comment_ids: Iterable[int]) -> dict[int, list[User]]:
+    """Who agreed with each comment, in one query."""
+    ids = list(comment_ids)
+    result: dict[int, list[User]] = {}
+    if not ids:
+        return result
+    rows = db.session.execute(
+        select(Agreement.comment_id, User)
+        .join(User, User.id == Agreement.user_id)
+        .where(Agreement.comment_id.in_(ids))
+        .order_by(Agreement.created_at)
+    )
+    for comment_id, user in rows:
+        result.setdefault(comment_id, []).append(user)
+    return result
+
+
+@dataclass(frozen=True)
+class ViewerState:
+    agreed: frozenset[int]
+    has_pending: bool
+
+
+def viewer_state(section: Section, viewer: User | None) -> ViewerState:
+    if viewer is None or not viewer.is_authenticated:
+        return ViewerState(frozenset(), False)
+    agreed = db.session.scalars(
+        select(Agreement.comment_id)
+        .join(Comment, Comment.id == Agreement.comment_id)
+        .where(Comment.section_id == section.id, Agreement.user_id == viewer.id)
+    )
+    pending = db.session.scalar(
+        select(Comment.id)
+        .where(
+            Comment.section_id == section.id,
+            Comment.author_id == viewer.id,
+            Comment.visibility == Visibility.PENDING,
+        )
+        .limit(1)
+    )
+    return ViewerState(frozenset(agreed), pending is not None)
+
+
+def comments_of(user: User) -> list[Comment]:
+    return list(
+        db.session.scalars(
+            select(Comment)
+            .where(Comment.author_id == user.id)
+            .options(joinedload(Comment.section))
+            .order_by(Comment.created_at)
+        )
+    )
+
+
+def delete_all_comments_of(user: User) -> None:
+    """For an account deleted with its comments: each shows as removed, replies stay."""
+    section_ids = list(
+        db.session.scalars(
+            select(Comment.section_id).where(Comment.author_id == user.id).distinct()
+        )
+    )
+    db.session.execute(
+        update(Comment)
+        .where(Comment.author_id == user.id)
+        .values(visibility=Visibility.DELETED, body_markdown="", body_html="", quote="")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        delete(CommentRevision).where(
+            CommentRevision.comment_id.in_(select(Comment.id).where(Comment.author_id == user.id))
+        )
+    )
+    bump_discussion(*section_ids)
+
+
+# --- drafts that outlive a session ------------------------------------------------------------
+
+
+def stash_draft(
+    section: Section,
+    body: str,
+    kind: str,
+    quote: str,
+    idempotency_key: str,
+    parent_id: int | None = None,
+    comment_id: int | None = None,
+) -> CommentDraft:
+    draft = CommentDraft(
+        id=secrets.token_urlsafe(24),
+        section_id=section.id,
+        parent_id=parent_id,
+        comment_id=comment_id,
+        kind=kind if kind in {k.value for k in CommentKind} else CommentKind.COMMENT.value,
+        body_markdown=body[: MAX_BODY_LENGTH * 2],
+        quote=quote[: MAX_QUOTE_LENGTH * 2],
+        idempotency_key=idempotency_key[:64],
+    )
+    db.session.add(draft)
+    db.session.execute(
+        delete(CommentDraft).where(CommentDraft.created_at < utcnow() - DRAFT_LIFETIME)
+    )
+    db.session.flush()
+    return draft
+
+
+def find_draft(draft_id: str | None, section: Section) -> CommentDraft | None:
+    if not draft_id:
+        return None
+    draft = db.session.get(CommentDraft, draft_id)
+    if draft is None or draft.section_id != section.id:
+        return None
+    return draft
+
+
+def discard_draft(draft_id: str | None) -> None:
+    if draft_id:
+        db.session.execute(delete(CommentDraft).where(CommentDraft.id == draft_id))
+
+
+def page_of(section: Section) -> Page:
+    return section.page
