@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Response, current_app, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 
 from valuma_space.comments.forms import CommentForm
 from valuma_space.comments.rendering import Order, ThreadCache, thread_html
@@ -36,9 +35,7 @@ def section_page(
     viewer = current_user if current_user.is_authenticated else None
     form = form or CommentForm()
     form.ensure_key()
-    thread, count = thread_html(
-        section, viewer, order, str(get_locale()), accepts, generate_csrf(), thread_cache()
-    )
+    thread, count = thread_html(section, viewer, order, str(get_locale()), accepts, thread_cache())
     html = render_template(
         "materials/section.html",
         workspace=workspace,

@@ -3,8 +3,8 @@
 A thread is rendered once per (section, discussion version, language, order, open or closed)
 and kept in a small in-process cache; every change to the discussion bumps the section's
 version, so a stale rendering is never used, in any worker. What differs between viewers (the
-agree button's state, the author's own edit and delete links, the CSRF token) is left out of
-the cached HTML as marked slots and filled in per request with plain string operations.
+agree button's state, the author's own edit and delete links) is left out of the cached HTML
+as marked slots and filled in per request with plain string operations.
 Moderators, and authors who have comments waiting for approval, see more than the public and
 get a rendering of their own, uncached.
 """
@@ -33,7 +33,6 @@ from valuma_space.comments.services import (
 from valuma_space.materials.models import Section
 
 MAX_INDENT = 4
-CSRF_SLOT = "\x00csrf\x00"
 _ACTIONS_SLOT = re.compile(r"<!--actions:(\d+)-->")
 _ID = "999999999"  # stands in for a comment id in URLs built once per request
 
@@ -67,8 +66,6 @@ class RenderedThread:
     slots: tuple[int, ...]
     """The comment id whose actions go into each slot."""
     authors: dict[int, int | None]
-    names: dict[int, str]
-    """Each comment's author as shown, escaped, for the actions' accessible names."""
     count: int
 
 
@@ -140,13 +137,16 @@ def render_thread(section: Section, order: Order, include_pending: bool) -> Rend
         segments=tuple(parts[0::2]),
         slots=tuple(int(part) for part in parts[1::2]),
         authors={c.id: c.author_id for c in comments},
-        names={c.id: str(escape(public_name(c.author))) for c in comments},
         count=sum(1 for c in comments if c.visibility == Visibility.VISIBLE),
     )
 
 
 class _Actions:
-    """The per-viewer buttons and links of one page, built from pre-translated pieces."""
+    """The per-viewer buttons and links of one page, built from pre-translated pieces.
+
+    Agree buttons carry their own `formaction` and belong to one form around the whole thread
+    (see materials/section.html), so that the CSRF token appears once per page, not per comment.
+    """
 
     def __init__(self, viewer: User | None, state: ViewerState, accepts_comments: bool) -> None:
         self.viewer_id = viewer.id if viewer is not None and viewer.is_authenticated else None
@@ -164,30 +164,29 @@ class _Actions:
             "delete": escape(_("Poista")),
             "agree": escape(_("Samaa mieltä")),
             "unagree": escape(_("Peru samaa mieltä")),
-            "to": escape(_("kommenttiin, jonka kirjoitti")),
         }
 
-    def html(self, comment_id: int, author_id: int | None, name: str) -> str:
+    def html(self, comment_id: int, author_id: int | None) -> str:
         if not self.active:
             return ""
         cid = str(comment_id)
         labels = self.labels
-        context = f'<span class="visually-hidden"> {labels["to"]} {name}</span>'
-        links = f'<a href="{self.reply_url.replace(_ID, cid)}">{labels["reply"]}{context}</a>'
+        # The author's name, the comment's heading, tells a screen reader which comment.
+        about = f'aria-describedby="c{cid}-by"'
+        links = f'<a href="{self.reply_url.replace(_ID, cid)}" {about}>{labels["reply"]}</a>'
         if author_id == self.viewer_id:
             links += (
-                f' <a href="{self.edit_url.replace(_ID, cid)}">{labels["edit"]}{context}</a>'
-                f' <a href="{self.delete_url.replace(_ID, cid)}">{labels["delete"]}{context}</a>'
+                f' <a href="{self.edit_url.replace(_ID, cid)}" {about}>{labels["edit"]}</a>'
+                f' <a href="{self.delete_url.replace(_ID, cid)}" {about}>{labels["delete"]}</a>'
             )
             return f'<div class="comment-actions">{links}</div>'
         agreed = comment_id in self.agreed
         return (
             f'<div class="comment-actions">{links}'
-            f'<form method="post" action="{self.agree_url.replace(_ID, cid)}" class="agree-form">'
-            f'<input type="hidden" name="csrf_token" value="{CSRF_SLOT}">'
-            f'<input type="hidden" name="agree" value="{"0" if agreed else "1"}">'
-            f'<button type="submit" class="button-link" aria-pressed="{"true" if agreed else "false"}">'
-            f"{labels['unagree'] if agreed else labels['agree']}{context}</button></form></div>"
+            f'<button type="submit" formaction="{self.agree_url.replace(_ID, cid)}" name="agree" '
+            f'value="{"0" if agreed else "1"}" class="button-link" {about} '
+            f'aria-pressed="{"true" if agreed else "false"}">'
+            f"{labels['unagree'] if agreed else labels['agree']}</button></div>"
         )
 
 
@@ -197,7 +196,6 @@ def thread_html(
     order: Order,
     locale: str,
     accepts_comments: bool,
-    csrf_token: str,
     cache: ThreadCache,
 ) -> tuple[Markup, int]:
     """The section's thread for this viewer, and the number of visible comments."""
@@ -217,11 +215,6 @@ def thread_html(
     pieces = [rendered.segments[0]]
     # Only visible comments have a slot: removed and pending ones take no actions.
     for comment_id, segment in zip(rendered.slots, rendered.segments[1:], strict=True):
-        pieces.append(
-            actions.html(comment_id, rendered.authors[comment_id], rendered.names[comment_id])
-        )
+        pieces.append(actions.html(comment_id, rendered.authors[comment_id]))
         pieces.append(segment)
-    html = "".join(pieces)
-    if actions.active:
-        html = html.replace(CSRF_SLOT, csrf_token)
-    return Markup(html), rendered.count  # noqa: S704 (sanitised at save time; the rest is ours, escaped)
+    return Markup("".join(pieces)), rendered.count  # noqa: S704 (sanitised at save time; the rest is ours, escaped)
