@@ -107,6 +107,15 @@ def _register_blueprints(app: Flask) -> None:
     from valuma_space.core.routes import bp as core_bp
     from valuma_space.mail.routes import bp as mail_bp
     from valuma_space.materials.routes import bp as materials_bp
+    from valuma_space.moderation.routes import bp as moderation_bp
 
-    for blueprint in (core_bp, auth_bp, admin_bp, materials_bp, comments_bp, mail_bp):
+    for blueprint in (
+        core_bp,
+        auth_bp,
+        admin_bp,
+        materials_bp,
+        comments_bp,
+        moderation_bp,
+        mail_bp,
+    ):
         app.register_blueprint(blueprint)

@@ -5,6 +5,7 @@ from valuma_space.auth.tokens import LinkToken
 from valuma_space.comments.models import Agreement, Comment, CommentDraft, CommentRevision
 from valuma_space.mail.models import OutboxMessage
 from valuma_space.materials.models import Page, Section
+from valuma_space.moderation.models import ModerationLogEntry, ModeratorNote, Report
 from valuma_space.workspaces.models import Workspace
 
 __all__ = [
@@ -13,8 +14,11 @@ __all__ = [
     "CommentDraft",
     "CommentRevision",
     "LinkToken",
+    "ModerationLogEntry",
+    "ModeratorNote",
     "OutboxMessage",
     "Page",
+    "Report",
     "Section",
     "User",
     "Workspace",

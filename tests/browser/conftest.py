@@ -124,3 +124,20 @@ def assert_accessible(axe: Any, page: Any) -> None:
     """axe-core finds no WCAG 2.1 A or AA violation on the page as it now is."""
     results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}})
     assert results.violations_count == 0, results.generate_report()
+
+
+def sign_in(page: Any, live_server: LiveServer, email: str, next_path: str = "/") -> None:
+    """Sign in through the front door, the emailed link and (the first time) the profile step."""
+    from valuma_space.mail.outbox import deliver_due
+
+    page.goto(f"{live_server.url}/kirjaudu?next={next_path}")
+    page.get_by_label("Sähköpostiosoite").fill(email)
+    page.get_by_role("button", name="Lähetä kirjautumislinkki").click()
+    with live_server.app.app_context():
+        deliver_due()
+    sent = live_server.app.extensions["valuma_mail_transport"].sent
+    page.goto([mail for mail in sent if mail.recipient == email][-1].link)
+    page.get_by_role("button", name="Kirjaudu sisään").click()
+    if page.locator("h1").inner_text() == "Tervetuloa!":
+        page.get_by_label("Nimi", exact=True).fill(email.split("@")[0].title())
+        page.get_by_role("button", name="Tallenna").click()

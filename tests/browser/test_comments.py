@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import assert_accessible
-from valuma_space.mail.outbox import deliver_due
+from tests.browser.conftest import assert_accessible, sign_in
 
 
 @pytest.fixture
@@ -20,28 +19,12 @@ def no_js_page(browser: Any) -> Any:
     context.close()
 
 
-def _sign_in(page: Any, live_server: Any, email: str, next_path: str) -> None:
-    page.goto(f"{live_server.url}/kirjaudu?next={next_path}")
-    page.get_by_label("Sähköpostiosoite").fill(email)
-    page.get_by_role("button", name="Lähetä kirjautumislinkki").click()
-    with live_server.app.app_context():
-        deliver_due()
-    link = [
-        m for m in live_server.app.extensions["valuma_mail_transport"].sent if m.recipient == email
-    ][-1].link
-    page.goto(link)
-    page.get_by_role("button", name="Kirjaudu sisään").click()
-    if page.locator("h1").inner_text() == "Tervetuloa!":
-        page.get_by_label("Nimi", exact=True).fill(email.split("@")[0].title())
-        page.get_by_role("button", name="Tallenna").click()
-
-
 def test_write_reply_quote_agree_edit_delete_without_javascript(
     browser: Any, no_js_page: Any, live_server: Any, axe: Any
 ) -> None:
     page = no_js_page
     section = "/osio/ennakkoarviointikehikko"
-    _sign_in(page, live_server, "kirjoittaja@kunta.fi", section)
+    sign_in(page, live_server, "kirjoittaja@kunta.fi", section)
     assert page.url.endswith(section), page.url
 
     page.get_by_label("Kysymys").check()
@@ -58,7 +41,7 @@ def test_write_reply_quote_agree_edit_delete_without_javascript(
     # Someone else replies and agrees.
     other_context = browser.new_context(java_script_enabled=False, locale="fi-FI")
     other = other_context.new_page()
-    _sign_in(other, live_server, "vastaaja@liitto.fi", section)
+    sign_in(other, live_server, "vastaaja@liitto.fi", section)
     other.get_by_role("link", name=re.compile("^Vastaa")).first.click()
     other.get_by_label("Kommenttisi").fill("Vastaus kysymykseen.")
     other.get_by_role("button", name="Lähetä").click()
@@ -112,7 +95,7 @@ def test_a_long_thread_is_accessible(page: Any, live_server: Any, axe: Any) -> N
             )
             made.append(comment)
         db.session.commit()
-    _sign_in(page, live_server, "lukija@kunta.fi", "/osio/toimintamallin-vaikutukset")
+    sign_in(page, live_server, "lukija@kunta.fi", "/osio/toimintamallin-vaikutukset")
     page.get_by_role("button", name=re.compile("^Samaa mieltä")).nth(2).click()
     assert page.locator("article.comment").count() == 60
     assert_accessible(axe, page)

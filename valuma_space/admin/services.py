@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from valuma_space.auth.models import Role, User
 from valuma_space.extensions import db
 from valuma_space.materials.models import Page, Section
+from valuma_space.moderation.services import log_role_change
 from valuma_space.workspaces.models import Workspace
 
 
@@ -51,6 +52,7 @@ def change_role(actor: User, user_id: int, role: Role) -> User:
         admins = db.session.scalar(select(func.count(User.id)).where(User.role == Role.ADMIN))
         if (admins or 0) <= 1:
             raise RoleChangeRefused
+    log_role_change(actor, user, user.role, role)
     user.role = role
     db.session.flush()
     return user

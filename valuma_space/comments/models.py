@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from valuma_space.db import UTCDateTime, str_enum, utcnow
 from valuma_space.extensions import db
+from valuma_space.moderation.models import TriageStatus
 
 if TYPE_CHECKING:
     from valuma_space.auth.models import User
@@ -39,6 +40,14 @@ class Visibility(StrEnum):
     """Deleted by its author: a notice stands in its place, its replies stay."""
 
 
+VISIBILITY_LABELS = {
+    Visibility.VISIBLE: _l("Näkyvissä"),
+    Visibility.PENDING: _l("Odottaa hyväksyntää"),
+    Visibility.HIDDEN: _l("Piilotettu"),
+    Visibility.DELETED: _l("Poistettu"),
+}
+
+
 class Comment(db.Model):
     """One contribution to a section's discussion: a top-level comment or a reply."""
 
@@ -66,6 +75,16 @@ class Comment(db.Model):
     )
     agree_count: Mapped[int] = mapped_column(default=0)
     """Kept equal to the number of Agreement rows, so that sorting by it needs no join."""
+    triage_status: Mapped[TriageStatus] = mapped_column(
+        str_enum(TriageStatus), default=TriageStatus.NEW, index=True
+    )
+    """The consortium's progress with the comment (moderation/models.py)."""
+    moderation_reason: Mapped[str] = mapped_column(Text, default="")
+    """Why a moderator hid or rejected the comment; shown in its place."""
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When everyone could first see it; None while pending, and for a rejected comment."""
+    by_moderator: Mapped[bool] = mapped_column(default=False)
+    """Written by a moderator in that role: shown with the "Moderaattori" badge."""
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
     """From the form that created the comment: a second send of one form creates nothing."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

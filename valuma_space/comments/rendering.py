@@ -58,6 +58,11 @@ class ThreadEntry:
     def shows_text(self) -> bool:
         return self.comment.visibility in {Visibility.VISIBLE, Visibility.PENDING}
 
+    @property
+    def rejected(self) -> bool:
+        """Hidden before anyone else saw it: only its author and moderators see this entry."""
+        return self.comment.visibility == Visibility.HIDDEN and self.comment.published_at is None
+
 
 @dataclass(frozen=True)
 class RenderedThread:
@@ -116,8 +121,9 @@ def order_thread(
     return entries
 
 
-def render_thread(section: Section, order: Order, include_pending: bool) -> RenderedThread:
-    comments = discussion_comments(section, include_pending)
+def render_thread(section: Section, order: Order, viewer: User | None = None) -> RenderedThread:
+    """The thread as `viewer` may see it; None renders the public view, which may be cached."""
+    comments = discussion_comments(section, viewer)
     agreeing = agreeing_users(c.id for c in comments if c.agree_count)
     agreed_by = {
         comment_id: [public_name(user) for user in users] for comment_id, users in agreeing.items()
@@ -131,6 +137,7 @@ def render_thread(section: Section, order: Order, include_pending: bool) -> Rend
         permalink=url_for("comments.permalink", comment_id=int(_ID)),
         section_url=url_for("materials.section", slug=section.slug),
         id_placeholder=_ID,
+        moderator_view=viewer is not None and viewer.is_moderator,
     )
     parts = _ACTIONS_SLOT.split(html)
     return RenderedThread(
@@ -158,12 +165,14 @@ class _Actions:
         self.edit_url = url_for("comments.edit", comment_id=int(_ID))
         self.delete_url = url_for("comments.delete", comment_id=int(_ID))
         self.agree_url = url_for("comments.agree", comment_id=int(_ID))
+        self.report_url = url_for("moderation.report", comment_id=int(_ID))
         self.labels = {
             "reply": escape(_("Vastaa")),
             "edit": escape(_("Muokkaa")),
             "delete": escape(_("Poista")),
             "agree": escape(_("Samaa mieltä")),
             "unagree": escape(_("Peru samaa mieltä")),
+            "report": escape(_("Ilmoita asiaton kommentti")),
         }
 
     def html(self, comment_id: int, author_id: int | None) -> str:
@@ -186,7 +195,8 @@ class _Actions:
             f'<button type="submit" formaction="{self.agree_url.replace(_ID, cid)}" name="agree" '
             f'value="{"0" if agreed else "1"}" class="button-link" {about} '
             f'aria-pressed="{"true" if agreed else "false"}">'
-            f"{labels['unagree'] if agreed else labels['agree']}</button></div>"
+            f"{labels['unagree'] if agreed else labels['agree']}</button>"
+            f' <a class="report-link" href="{self.report_url.replace(_ID, cid)}" {about}>{labels["report"]}</a></div>'
         )
 
 
@@ -203,12 +213,12 @@ def thread_html(
     personal = bool(
         viewer is not None
         and viewer.is_authenticated
-        and (viewer.is_moderator or state.has_pending)
+        and (viewer.is_moderator or state.has_private)
     )
     key = (section.id, section.discussion_version, locale, order.value, accepts_comments)
     rendered = None if personal else cache.get(key)
     if rendered is None:
-        rendered = render_thread(section, order, include_pending=personal)
+        rendered = render_thread(section, order, viewer if personal else None)
         if not personal:
             cache.put(key, rendered)
     actions = _Actions(viewer, state, accepts_comments)

@@ -107,13 +107,21 @@ def bump_discussions_of(user: User) -> None:
     )
 
 
+def is_public(comment: Comment) -> bool:
+    """Everyone may see that it exists: it is (or was) published. Its text may be withheld."""
+    return comment.visibility != Visibility.PENDING and comment.published_at is not None
+
+
 def can_see(comment: Comment, viewer: User | None) -> bool:
     """Whether the viewer may see that the comment exists (its text may still be withheld)."""
-    if comment.visibility != Visibility.PENDING:
+    if is_public(comment):
         return True
     if viewer is None or not viewer.is_authenticated:
         return False
     return viewer.is_moderator or comment.author_id == viewer.id
+
+
+_PUBLIC = (Comment.visibility != Visibility.PENDING) & Comment.published_at.is_not(None)
 
 
 def add_comment(
@@ -133,11 +141,14 @@ def add_comment(
         return existing, False
     if existing is not None:
         key = secrets.token_hex(16)  # somebody else's key: never let it reveal or block theirs
-    _ensure_open(section)
+    workspace = _workspace_of(section)
+    if not workspace.accepts_comments():
+        raise CommentingClosed
     if parent is not None and (
         parent.section_id != section.id or parent.visibility != Visibility.VISIBLE
     ):
         raise CannotReply
+    waits = workspace.pre_moderation and not author.is_moderator
     comment = Comment(
         section_id=section.id,
         parent_id=parent.id if parent is not None else None,
@@ -146,7 +157,9 @@ def add_comment(
         body_markdown=body,
         body_html=render_comment_markdown(body),
         quote=quote.strip(),
-        visibility=Visibility.VISIBLE,
+        visibility=Visibility.PENDING if waits else Visibility.VISIBLE,
+        published_at=None if waits else utcnow(),
+        by_moderator=author.is_moderator,
         idempotency_key=key,
     )
     db.session.add(comment)
@@ -185,6 +198,8 @@ def edit_comment(
     comment.kind = kind
     comment.quote = quote.strip()
     comment.edited_at = utcnow()
+    if _workspace_of(comment.section).pre_moderation and not actor.is_moderator:
+        comment.visibility = Visibility.PENDING  # an approved text changed: approve it again
     bump_discussion(comment.section_id)
     db.session.flush()
     return comment
@@ -258,22 +273,29 @@ def comment_counts(workspace: Workspace) -> dict[int, int]:
     rows = db.session.execute(
         select(Comment.section_id, func.count(Comment.id))
         .join(Section, Section.id == Comment.section_id)
-        .where(Section.workspace_id == workspace.id, Comment.visibility == Visibility.VISIBLE)
+        .where(
+            Section.workspace_id == workspace.id,
+            Comment.visibility == Visibility.VISIBLE,
+            Comment.published_at.is_not(None),
+        )
         .group_by(Comment.section_id)
     )
     return dict(rows.all())  # type: ignore[arg-type]
 
 
-def discussion_comments(section: Section, include_pending: bool) -> list[Comment]:
-    """Every comment of the section with its author, in one query."""
+def discussion_comments(section: Section, viewer: User | None = None) -> list[Comment]:
+    """The section's comments the viewer may see, with their authors, in one query: the public
+    ones, plus a moderator's view of all, or an author's own waiting and rejected ones."""
     query = (
         select(Comment)
         .where(Comment.section_id == section.id)
         .options(joinedload(Comment.author))
         .order_by(Comment.created_at, Comment.id)
     )
-    if not include_pending:
-        query = query.where(Comment.visibility != Visibility.PENDING)
+    if viewer is None:
+        query = query.where(_PUBLIC)
+    elif not viewer.is_moderator:
+        query = query.where(_PUBLIC | (Comment.author_id == viewer.id))
     return list(db.session.scalars(query))
 
 
@@ -297,27 +319,24 @@ def agreeing_users(comment_ids: Iterable[int]) -> dict[int, list[User]]:
 @dataclass(frozen=True)
 class ViewerState:
     agreed: frozenset[int]
-    has_pending: bool
+    has_private: bool
+    """The viewer wrote comments here that only they (and moderators) can see."""
 
 
 def viewer_state(section: Section, viewer: User | None) -> ViewerState:
     if viewer is None or not viewer.is_authenticated:
-        return ViewerState(frozenset(), False)
+        return ViewerState(frozenset(), has_private=False)
     agreed = db.session.scalars(
         select(Agreement.comment_id)
         .join(Comment, Comment.id == Agreement.comment_id)
         .where(Comment.section_id == section.id, Agreement.user_id == viewer.id)
     )
-    pending = db.session.scalar(
+    private = db.session.scalar(
         select(Comment.id)
-        .where(
-            Comment.section_id == section.id,
-            Comment.author_id == viewer.id,
-            Comment.visibility == Visibility.PENDING,
-        )
+        .where(Comment.section_id == section.id, Comment.author_id == viewer.id, ~_PUBLIC)
         .limit(1)
     )
-    return ViewerState(frozenset(agreed), pending is not None)
+    return ViewerState(frozenset(agreed), has_private=private is not None)
 
 
 def comments_of(user: User) -> list[Comment]:
@@ -398,3 +417,14 @@ def discard_draft(draft_id: str | None) -> None:
 
 def page_of(section: Section) -> Page:
     return section.page
+
+
+def sections_of(workspace: Workspace) -> list[Section]:
+    return list(
+        db.session.scalars(
+            select(Section)
+            .join(Page, Page.id == Section.page_id)
+            .where(Section.workspace_id == workspace.id)
+            .order_by(Page.position, Section.position)
+        )
+    )

@@ -38,6 +38,8 @@ class Workspace(db.Model):
         str_enum(ReadingAccess), default=ReadingAccess.PUBLIC
     )
     """Whether signed-out visitors may read the materials."""
+    pre_moderation: Mapped[bool] = mapped_column(default=False)
+    """Participants' comments wait for a moderator's approval before others see them."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     pages: Mapped[list[Page]] = relationship(

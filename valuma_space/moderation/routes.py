@@ -1,0 +1,296 @@
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from valuma_space.auth.choices import (
+    ORGANISATION_TYPE_LABELS,
+    REGION_LABELS,
+    OrganisationType,
+    Region,
+)
+from valuma_space.auth.permissions import Access, access
+from valuma_space.comments import services as comments
+from valuma_space.comments.models import (
+    COMMENT_KIND_LABELS,
+    VISIBILITY_LABELS,
+    Comment,
+    CommentKind,
+    Visibility,
+)
+from valuma_space.extensions import db
+from valuma_space.moderation import services
+from valuma_space.moderation.charts import bar_chart
+from valuma_space.moderation.forms import (
+    BulkForm,
+    ModerationActionForm,
+    PreModerationForm,
+    ReportForm,
+)
+from valuma_space.moderation.models import LOG_ACTION_LABELS, TRIAGE_LABELS, LogAction, TriageStatus
+from valuma_space.workspaces.models import Workspace
+from valuma_space.workspaces.services import request_workspace
+
+bp = Blueprint("moderation", __name__)
+
+
+def _workspace() -> Workspace:
+    workspace = request_workspace()
+    if workspace is None:
+        abort(404)
+    return workspace
+
+
+def _enum(enum_class, value: str | None):
+    try:
+        return enum_class(value) if value else None
+    except ValueError:
+        return None
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _filters() -> services.QueueFilters:
+    args = request.args
+    section = args.get("section", "")
+    return services.QueueFilters(
+        section_id=int(section) if section.isdigit() else None,
+        triage=_enum(TriageStatus, args.get("triage")),
+        visibility=_enum(Visibility, args.get("visibility")),
+        kind=_enum(CommentKind, args.get("kind")),
+        organisation_type=_enum(OrganisationType, args.get("organisation_type")),
+        region=_enum(Region, args.get("region")),
+        since=_day(args.get("since")),
+        until=_day(args.get("until")),
+        text=args.get("q", "")[:200],
+        reported_only=args.get("reported") == "1",
+    )
+
+
+def _labels() -> dict[str, object]:
+    return {
+        "triage_labels": TRIAGE_LABELS,
+        "visibility_labels": VISIBILITY_LABELS,
+        "kind_labels": COMMENT_KIND_LABELS,
+        "organisation_type_labels": ORGANISATION_TYPE_LABELS,
+        "region_labels": REGION_LABELS,
+    }
+
+
+@bp.get("/moderointi/")
+@access(Access.MODERATOR)
+def queue() -> str:
+    workspace = _workspace()
+    filters = _filters()
+    page_number = request.args.get("page", "1")
+    result = services.queue(workspace, filters, int(page_number) if page_number.isdigit() else 1)
+    sections = comments.sections_of(workspace)
+    settings = PreModerationForm(pre_moderation=workspace.pre_moderation)
+    return render_template(
+        "moderation/queue.html",
+        workspace=workspace,
+        result=result,
+        filters=filters,
+        sections=sections,
+        bulk=BulkForm(),
+        settings=settings,
+        **_labels(),
+    )
+
+
+@bp.post("/moderointi/joukko")
+@access(Access.MODERATOR)
+def bulk() -> Response:
+    form = BulkForm()
+    ids = [int(value) for value in request.form.getlist("ids") if value.isdigit()]
+    status = _enum(TriageStatus, form.triage.data)
+    back = request.form.get("back", "")
+    target = (
+        back
+        if back.startswith("/moderointi/") and not back.startswith("//")
+        else url_for("moderation.queue")
+    )
+    if not ids or status is None:
+        flash(_("Valitse ensin kommentit ja tila."), "error")
+        return redirect(target)
+    changed = services.set_triage(services.comments_by_ids(_workspace(), ids), current_user, status)
+    db.session.commit()
+    flash(
+        _(
+            "%(count)d kommenttia merkittiin tilaan: %(status)s.",
+            count=changed,
+            status=TRIAGE_LABELS[status],
+        ),
+        "success",
+    )
+    return redirect(target)
+
+
+@bp.post("/moderointi/asetukset")
+@access(Access.MODERATOR)
+def settings() -> Response:
+    form = PreModerationForm()
+    if form.validate_on_submit():
+        services.set_pre_moderation(_workspace(), current_user, bool(form.pre_moderation.data))
+        db.session.commit()
+        flash(_("Asetus on tallennettu."), "success")
+    return redirect(url_for("moderation.queue"))
+
+
+def _comment(comment_id: int) -> Comment:
+    comment = comments.get_comment(comment_id, _workspace())
+    if comment is None:
+        abort(404)
+    return comment
+
+
+@bp.get("/moderointi/kommentit/<int:comment_id>")
+@access(Access.MODERATOR)
+def comment(comment_id: int) -> str:
+    item = _comment(comment_id)
+    services.mark_read(item, current_user)
+    db.session.commit()
+    return _case_page(item, ModerationActionForm(triage=item.triage_status.value))
+
+
+def _case_page(
+    item: Comment, form: ModerationActionForm, problem: str | None = None, status: int = 200
+) -> Response:
+    html = render_template(
+        "moderation/comment.html",
+        case=services.comment_case(item),
+        form=form,
+        problem=problem,
+        action_labels=LOG_ACTION_LABELS,
+        **_labels(),
+    )
+    return Response(html, status=status)
+
+
+ACTIONS = {
+    "triage": lambda item, form: services.set_triage(
+        [item], current_user, TriageStatus(form.triage.data)
+    ),
+    "approve": lambda item, form: services.approve(item, current_user),
+    "reject": lambda item, form: services.reject(item, current_user, form.reason.data or ""),
+    "hide": lambda item, form: services.hide(item, current_user, form.reason.data or ""),
+    "restore": lambda item, form: services.restore(item, current_user),
+    "dismiss": lambda item, form: services.dismiss_reports(item, current_user),
+    "note": lambda item, form: services.add_note(item, current_user, form.note.data or ""),
+}
+
+
+@bp.post("/moderointi/kommentit/<int:comment_id>")
+@access(Access.MODERATOR)
+def act(comment_id: int) -> Response:
+    item = _comment(comment_id)
+    form = ModerationActionForm()
+    action = ACTIONS.get(request.form.get("action", ""))
+    if action is None or not form.validate_on_submit():
+        return _case_page(
+            item, form, _("Toimintoa ei tunnistettu tai lomake vanheni. Yritä uudelleen."), 400
+        )
+    try:
+        action(item, form)
+    except (comments.CommentRefused, ValueError) as refused:
+        db.session.rollback()
+        message = str(getattr(refused, "message", _("Virheellinen valinta.")))
+        return _case_page(_comment(comment_id), form, message, getattr(refused, "status", 400))
+    db.session.commit()
+    flash(_("Tallennettu."), "success")
+    return redirect(url_for("moderation.comment", comment_id=comment_id), code=303)
+
+
+@bp.route("/kommentit/<int:comment_id>/ilmoita", methods=["GET", "POST"])
+@access(Access.SIGNED_IN)
+def report(comment_id: int) -> Response | str:
+    item = _comment(comment_id)
+    if not comments.can_see(item, current_user):
+        abort(404)
+    form = ReportForm()
+    problem = None
+    if form.validate_on_submit():
+        try:
+            services.report(item, current_user, form.reason.data or "")
+        except comments.CommentRefused as refused:
+            db.session.rollback()
+            problem = str(refused.message)
+        else:
+            db.session.commit()
+            flash(_("Kiitos ilmoituksesta. Moderaattori käsittelee sen."), "success")
+            return redirect(url_for("comments.permalink", comment_id=item.id), code=303)
+    status = 400 if (problem or form.errors) else 200
+    return Response(
+        render_template("moderation/report.html", comment=item, form=form, problem=problem),
+        status=status,
+    )
+
+
+@bp.get("/moderointi/loki")
+@access(Access.ADMIN)
+def moderation_log() -> str:
+    action = _enum(LogAction, request.args.get("action"))
+    actor = request.args.get("actor", "")[:254]
+    page_number = request.args.get("page", "1")
+    entries, total = services.log_entries(
+        action, actor, int(page_number) if page_number.isdigit() else 1
+    )
+    return render_template(
+        "moderation/log.html",
+        entries=entries,
+        total=total,
+        action=action,
+        actor=actor,
+        action_labels=LOG_ACTION_LABELS,
+        **_labels(),
+    )
+
+
+@bp.get("/moderointi/osallistuminen")
+@access(Access.MODERATOR)
+def participation() -> str:
+    data = services.participation(_workspace())
+    unknown = _("Ei kerrottu")
+    org_rows = [
+        (str(ORGANISATION_TYPE_LABELS[k]) if k else unknown, registered, active)
+        for k, registered, active in data.by_organisation_type
+    ]
+    region_rows = [
+        (str(REGION_LABELS[k]) if k else unknown, registered, active)
+        for k, registered, active in data.by_region
+    ]
+    section_rows = [(section.heading, count) for section, _page, count in data.per_section]
+    week_rows = [
+        (_("viikko %(date)s", date=monday.strftime("%d.%m.%Y")), count)
+        for monday, count in data.per_week
+    ]
+    return render_template(
+        "moderation/participation.html",
+        data=data,
+        org_rows=org_rows,
+        region_rows=region_rows,
+        section_rows=section_rows,
+        week_rows=week_rows,
+        charts={
+            "org": bar_chart(
+                [(label, active) for label, _r, active in org_rows],
+                _("Kommentoijat organisaatiotyypeittäin"),
+                "chart-org",
+            ),
+            "region": bar_chart(
+                [(label, active) for label, _r, active in region_rows],
+                _("Kommentoijat alueittain"),
+                "chart-region",
+            ),
+            "section": bar_chart(section_rows, _("Kommentit osioittain"), "chart-section"),
+            "week": bar_chart(week_rows, _("Kommentit viikoittain"), "chart-week"),
+        },
+    )

@@ -1,0 +1,470 @@
+"""Every change a moderator makes goes through here, and each leaves a row in the log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, case, func, or_, select, update
+from sqlalchemy.orm import aliased, joinedload
+
+from valuma_space.auth.choices import OrganisationType, Region
+from valuma_space.auth.models import Role, User
+from valuma_space.comments.models import Comment, CommentKind, Visibility
+from valuma_space.comments.services import CommentRefused, bump_discussion
+from valuma_space.db import utcnow
+from valuma_space.extensions import db
+from valuma_space.materials.models import Page, Section
+from valuma_space.moderation.models import (
+    LogAction,
+    ModerationLogEntry,
+    ModeratorNote,
+    Report,
+    ReportStatus,
+    TriageStatus,
+)
+from valuma_space.workspaces.models import Workspace
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+QUEUE_PAGE_SIZE = 50
+
+
+class ReasonRequired(CommentRefused):
+    def __init__(self) -> None:
+        super().__init__(_l("Kirjoita perustelu: kommentin kirjoittaja näkee sen."))
+
+
+def log(
+    actor: User,
+    action: LogAction,
+    from_value: str = "",
+    to_value: str = "",
+    reason: str = "",
+    comment: Comment | None = None,
+    target_user: User | None = None,
+) -> None:
+    db.session.add(
+        ModerationLogEntry(
+            actor_id=actor.id,
+            actor_email=actor.email,
+            action=action,
+            comment_id=comment.id if comment is not None else None,
+            target_user_id=target_user.id if target_user is not None else None,
+            from_value=from_value,
+            to_value=to_value,
+            reason=reason,
+        )
+    )
+
+
+# --- visibility -------------------------------------------------------------------------------
+
+
+def _set_visibility(comment: Comment, moderator: User, to: Visibility, reason: str = "") -> None:
+    if comment.visibility == to and comment.moderation_reason == reason:
+        return
+    log(
+        moderator, LogAction.VISIBILITY, comment.visibility.value, to.value, reason, comment=comment
+    )
+    comment.visibility = to
+    comment.moderation_reason = reason
+    if to == Visibility.VISIBLE and comment.published_at is None:
+        comment.published_at = utcnow()
+    bump_discussion(comment.section_id)
+
+
+def approve(comment: Comment, moderator: User) -> None:
+    """A waiting comment becomes visible to everyone."""
+    if comment.visibility != Visibility.PENDING:
+        raise CommentRefused(_l("Vain hyväksyntää odottavan kommentin voi hyväksyä."))
+    _set_visibility(comment, moderator, Visibility.VISIBLE)
+    db.session.flush()
+
+
+def reject(comment: Comment, moderator: User, reason: str) -> None:
+    """A waiting comment is refused; only its author sees it, with the reason."""
+    if comment.visibility != Visibility.PENDING:
+        raise CommentRefused(_l("Vain hyväksyntää odottavan kommentin voi hylätä."))
+    if not reason.strip():
+        raise ReasonRequired
+    _set_visibility(comment, moderator, Visibility.HIDDEN, reason.strip())
+    db.session.flush()
+
+
+def hide(comment: Comment, moderator: User, reason: str) -> None:
+    """Hide a comment; participants see the reason in its place. Open reports are upheld."""
+    if comment.visibility == Visibility.DELETED:
+        raise CommentRefused(_l("Kirjoittaja on jo poistanut kommentin."))
+    if not reason.strip():
+        raise ReasonRequired
+    _set_visibility(comment, moderator, Visibility.HIDDEN, reason.strip())
+    _resolve_reports(comment, ReportStatus.UPHELD)
+    db.session.flush()
+
+
+def restore(comment: Comment, moderator: User) -> None:
+    if comment.visibility != Visibility.HIDDEN:
+        raise CommentRefused(_l("Vain piilotetun kommentin voi palauttaa."))
+    _set_visibility(comment, moderator, Visibility.VISIBLE)
+    db.session.flush()
+
+
+# --- reports ----------------------------------------------------------------------------------
+
+
+def report(comment: Comment, reporter: User, reason: str) -> Report:
+    if not reason.strip():
+        raise CommentRefused(_l("Kerro lyhyesti, miksi kommentti on mielestäsi asiaton."))
+    if comment.author_id == reporter.id:
+        raise CommentRefused(_l("Omaa kommenttia ei voi ilmoittaa."))
+    entry = Report(comment_id=comment.id, reporter_id=reporter.id, reason=reason.strip()[:2000])
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def _resolve_reports(comment: Comment, status: ReportStatus) -> int:
+    result = db.session.execute(
+        update(Report)
+        .where(Report.comment_id == comment.id, Report.status == ReportStatus.OPEN)
+        .values(status=status, resolved_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount  # type: ignore[attr-defined, no-any-return]
+
+
+def dismiss_reports(comment: Comment, moderator: User) -> None:
+    if _resolve_reports(comment, ReportStatus.DISMISSED):
+        log(moderator, LogAction.REPORT_DISMISSED, comment=comment)
+    db.session.flush()
+
+
+# --- triage -----------------------------------------------------------------------------------
+
+
+def set_triage(comments: Iterable[Comment], moderator: User, to: TriageStatus) -> int:
+    changed = 0
+    for comment in comments:
+        if comment.triage_status != to:
+            log(moderator, LogAction.TRIAGE, comment.triage_status.value, to.value, comment=comment)
+            comment.triage_status = to
+            changed += 1
+    db.session.flush()
+    return changed
+
+
+def mark_read(comment: Comment, moderator: User) -> None:
+    """Opening a new comment's moderation page is reading it."""
+    if comment.triage_status == TriageStatus.NEW:
+        set_triage([comment], moderator, TriageStatus.READ)
+
+
+def add_note(comment: Comment, moderator: User, body: str) -> ModeratorNote:
+    if not body.strip():
+        raise CommentRefused(_l("Kirjoita muistiinpano ennen tallentamista."))
+    note = ModeratorNote(comment_id=comment.id, author_id=moderator.id, body=body.strip())
+    db.session.add(note)
+    db.session.flush()
+    return note
+
+
+def set_pre_moderation(workspace: Workspace, moderator: User, on: bool) -> None:
+    if workspace.pre_moderation != on:
+        log(
+            moderator,
+            LogAction.PRE_MODERATION,
+            str(workspace.pre_moderation).lower(),
+            str(on).lower(),
+        )
+        workspace.pre_moderation = on
+        db.session.flush()
+
+
+def log_role_change(actor: User, user: User, old: Role, new: Role) -> None:
+    if old != new:
+        log(actor, LogAction.ROLE, old.value, new.value, target_user=user)
+
+
+# --- the queue --------------------------------------------------------------------------------
+
+
+@dataclass
+class QueueFilters:
+    section_id: int | None = None
+    triage: TriageStatus | None = None
+    visibility: Visibility | None = None
+    kind: CommentKind | None = None
+    organisation_type: OrganisationType | None = None
+    region: Region | None = None
+    since: date | None = None
+    until: date | None = None
+    text: str = ""
+    reported_only: bool = False
+
+
+@dataclass
+class QueueRow:
+    comment: Comment
+    open_reports: int
+
+
+@dataclass
+class QueuePage:
+    rows: list[QueueRow]
+    total: int
+    page: int
+    pages: int
+    counts: dict[TriageStatus, int] = field(default_factory=dict)
+    reported: int = 0
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=HELSINKI)
+
+
+def _filtered(workspace: Workspace, filters: QueueFilters) -> Select:
+    author = aliased(User)
+    query = (
+        select(Comment.id)
+        .join(Section, Section.id == Comment.section_id)
+        .outerjoin(author, author.id == Comment.author_id)
+        .where(Section.workspace_id == workspace.id)
+    )
+    if filters.section_id:
+        query = query.where(Comment.section_id == filters.section_id)
+    if filters.triage:
+        query = query.where(Comment.triage_status == filters.triage)
+    if filters.visibility:
+        query = query.where(Comment.visibility == filters.visibility)
+    if filters.kind:
+        query = query.where(Comment.kind == filters.kind)
+    if filters.organisation_type:
+        query = query.where(author.organisation_type == filters.organisation_type)
+    if filters.region:
+        query = query.where(author.region == filters.region)
+    if filters.since:
+        query = query.where(Comment.created_at >= _local_midnight(filters.since))
+    if filters.until:
+        query = query.where(Comment.created_at < _local_midnight(filters.until + timedelta(days=1)))
+    if filters.text.strip():
+        needle = f"%{filters.text.strip().lower()}%"
+        query = query.where(
+            or_(
+                func.lower(Comment.body_markdown).like(needle),
+                func.lower(Comment.quote).like(needle),
+            )
+        )
+    if filters.reported_only:
+        query = query.where(
+            select(Report.id)
+            .where(Report.comment_id == Comment.id, Report.status == ReportStatus.OPEN)
+            .exists()
+        )
+    return query
+
+
+def queue(workspace: Workspace, filters: QueueFilters, page: int = 1) -> QueuePage:
+    """One page of the queue, reported comments first, then newest first: a fixed number of
+    queries whatever the number of comments."""
+    ids = _filtered(workspace, filters).subquery()
+    open_reports = (
+        select(Report.comment_id, func.count(Report.id).label("reports"))
+        .where(Report.status == ReportStatus.OPEN)
+        .group_by(Report.comment_id)
+        .subquery()
+    )
+    total = db.session.scalar(select(func.count()).select_from(ids)) or 0
+    pages = max(1, -(-total // QUEUE_PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    reports_count = func.coalesce(open_reports.c.reports, 0)
+    rows = db.session.execute(
+        select(Comment, reports_count)
+        .join(ids, ids.c.id == Comment.id)
+        .outerjoin(open_reports, open_reports.c.comment_id == Comment.id)
+        .options(joinedload(Comment.author), joinedload(Comment.section).joinedload(Section.page))
+        .order_by(
+            case((reports_count > 0, 0), else_=1), Comment.created_at.desc(), Comment.id.desc()
+        )
+        .limit(QUEUE_PAGE_SIZE)
+        .offset((page - 1) * QUEUE_PAGE_SIZE)
+    ).all()
+    counted = dict(
+        db.session.execute(
+            select(Comment.triage_status, func.count(Comment.id))
+            .join(Section, Section.id == Comment.section_id)
+            .where(Section.workspace_id == workspace.id)
+            .group_by(Comment.triage_status)
+        ).all()
+    )
+    reported = (
+        db.session.scalar(
+            select(func.count(func.distinct(Report.comment_id)))
+            .join(Comment, Comment.id == Report.comment_id)
+            .join(Section, Section.id == Comment.section_id)
+            .where(Section.workspace_id == workspace.id, Report.status == ReportStatus.OPEN)
+        )
+        or 0
+    )
+    return QueuePage(
+        rows=[QueueRow(comment, reports) for comment, reports in rows],
+        total=total,
+        page=page,
+        pages=pages,
+        counts={status: counted.get(status, 0) for status in TriageStatus},
+        reported=reported,
+    )
+
+
+def comments_by_ids(workspace: Workspace, ids: Sequence[int]) -> list[Comment]:
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Comment)
+            .join(Section, Section.id == Comment.section_id)
+            .where(Section.workspace_id == workspace.id, Comment.id.in_(ids))
+        )
+    )
+
+
+@dataclass
+class CommentCase:
+    comment: Comment
+    reports: list[Report]
+    notes: list[tuple[ModeratorNote, User | None]]
+    history: list[ModerationLogEntry]
+    replies: list[Comment]
+
+
+def comment_case(comment: Comment) -> CommentCase:
+    reports = list(
+        db.session.scalars(
+            select(Report).where(Report.comment_id == comment.id).order_by(Report.created_at)
+        )
+    )
+    notes = [
+        (note, author)
+        for note, author in db.session.execute(
+            select(ModeratorNote, User)
+            .outerjoin(User, User.id == ModeratorNote.author_id)
+            .where(ModeratorNote.comment_id == comment.id)
+            .order_by(ModeratorNote.created_at)
+        )
+    ]
+    history = list(
+        db.session.scalars(
+            select(ModerationLogEntry)
+            .where(ModerationLogEntry.comment_id == comment.id)
+            .order_by(ModerationLogEntry.created_at)
+        )
+    )
+    replies = list(
+        db.session.scalars(
+            select(Comment)
+            .where(Comment.parent_id == comment.id)
+            .options(joinedload(Comment.author))
+            .order_by(Comment.created_at)
+        )
+    )
+    return CommentCase(comment, reports, notes, history, replies)
+
+
+# --- the log ----------------------------------------------------------------------------------
+
+
+LOG_PAGE_SIZE = 100
+
+
+def log_entries(
+    action: LogAction | None = None, actor_email: str = "", page: int = 1
+) -> tuple[list[ModerationLogEntry], int]:
+    query = select(ModerationLogEntry)
+    if action:
+        query = query.where(ModerationLogEntry.action == action)
+    if actor_email.strip():
+        query = query.where(
+            func.lower(ModerationLogEntry.actor_email).like(f"%{actor_email.strip().lower()}%")
+        )
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    entries = list(
+        db.session.scalars(
+            query.order_by(ModerationLogEntry.created_at.desc(), ModerationLogEntry.id.desc())
+            .limit(LOG_PAGE_SIZE)
+            .offset((max(page, 1) - 1) * LOG_PAGE_SIZE)
+        )
+    )
+    return entries, total
+
+
+# --- who takes part ---------------------------------------------------------------------------
+
+
+@dataclass
+class Participation:
+    by_organisation_type: list[tuple[OrganisationType | None, int, int]]
+    """(type, registered users, users who commented)"""
+    by_region: list[tuple[Region | None, int, int]]
+    per_section: list[tuple[Section, Page, int]]
+    per_week: list[tuple[date, int]]
+    least_discussed: list[tuple[Section, Page, int]]
+
+
+def _people_by(column, workspace: Workspace) -> list[tuple[object, int, int]]:
+    commented = (
+        select(Comment.author_id)
+        .join(Section, Section.id == Comment.section_id)
+        .where(Section.workspace_id == workspace.id, Comment.author_id.is_not(None))
+        .distinct()
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(column, func.count(User.id), func.count(commented.c.author_id))
+        .outerjoin(commented, commented.c.author_id == User.id)
+        .where(User.role == Role.PARTICIPANT)
+        .group_by(column)
+    ).all()
+    return sorted(
+        ((value, registered, active) for value, registered, active in rows), key=lambda r: -r[1]
+    )
+
+
+def participation(workspace: Workspace) -> Participation:
+    per_section_rows = db.session.execute(
+        select(Section, Page, func.count(Comment.id))
+        .join(Page, Page.id == Section.page_id)
+        .outerjoin(
+            Comment,
+            (Comment.section_id == Section.id) & (Comment.visibility == Visibility.VISIBLE),
+        )
+        .where(Section.workspace_id == workspace.id)
+        .group_by(Section.id, Page.id)
+        .order_by(Page.position, Section.position)
+    ).all()
+    per_section = [(section, page, count) for section, page, count in per_section_rows]
+    created = db.session.scalars(
+        select(Comment.created_at)
+        .join(Section, Section.id == Comment.section_id)
+        .where(Section.workspace_id == workspace.id, Comment.visibility == Visibility.VISIBLE)
+    )
+    weeks: dict[date, int] = {}
+    for moment in created:
+        local = moment.astimezone(HELSINKI).date()
+        monday = local - timedelta(days=local.weekday())
+        weeks[monday] = weeks.get(monday, 0) + 1
+    if weeks:  # weeks without comments show as zero, not as gaps
+        week = min(weeks)
+        while week < max(weeks):
+            weeks.setdefault(week, 0)
+            week += timedelta(days=7)
+    return Participation(
+        by_organisation_type=_people_by(User.organisation_type, workspace),  # type: ignore[arg-type]
+        by_region=_people_by(User.region, workspace),  # type: ignore[arg-type]
+        per_section=per_section,
+        per_week=sorted(weeks.items()),
+        least_discussed=sorted(
+            per_section, key=lambda row: (row[2], row[1].position, row[0].position)
+        )[:5],
+    )
