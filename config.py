@@ -69,6 +69,7 @@ class Config:
         self.MAIL_RETRY_BASE_SECONDS = _int(env, "MAIL_RETRY_BASE_SECONDS", 10)
         self.MAIL_RETRY_MAX_SECONDS = _int(env, "MAIL_RETRY_MAX_SECONDS", 600)
         self.MAIL_GIVE_UP_AFTER = _int(env, "MAIL_GIVE_UP_AFTER", 24 * 3600)
+        self.DISCUSSION_POLL_SECONDS = _int(env, "DISCUSSION_POLL_SECONDS", 20)
         # The outbox decides where mail goes (see mail/transports.py), never Flask-Mail's own
         # testing switch.
         self.MAIL_SUPPRESS_SEND = False

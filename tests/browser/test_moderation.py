@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, sign_in
 
@@ -66,6 +67,7 @@ def test_a_moderator_hides_a_reported_comment_and_handles_pending_ones(
     for text in ("Hyväksyttävä ajatus", "Hylättävä ajatus"):
         writer.get_by_label("Kommenttisi").fill(text)
         writer.get_by_role("button", name="Lähetä").click()
+        expect(writer.locator(".thread")).to_contain_text(text)  # sent in place, no reload
     thread = writer.locator(".thread").inner_text()
     assert "Moderaattori piilotti kommentin: Loukkaa muita osallistujia" in thread
     assert thread.count("Odottaa hyväksyntää") == 2

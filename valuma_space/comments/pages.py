@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, current_app, render_template, request
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from valuma_space.comments.forms import CommentForm
@@ -47,5 +48,29 @@ def section_page(
         form=form,
         accepts_comments=accepts,
         problem=problem,
+        js_texts=discussion_texts(),
     )
     return Response(html, status=status)
+
+
+def discussion_texts() -> dict[str, str]:
+    """What the page's script says, in the reader's language."""
+    return {
+        "newComments": _("Uusia kommentteja: %(n)s. Näytä ne"),
+        "sent": _("Kommenttisi on lähetetty."),
+        "saved": _("Muutoksesi on tallennettu."),
+        "replyOpened": _("Vastauslomake avattu."),
+        "editOpened": _("Muokkauslomake avattu."),
+        "cancel": _("Peruuta"),
+        "commentOnSelection": _("Kommentoi valittua kohtaa"),
+        "quoteAdded": _("Valittu kohta lisättiin lainaukseksi kommenttilomakkeeseen."),
+        "showReplies": _("Näytä vastaukset (%(n)s)"),
+        "hideReplies": _("Piilota vastaukset"),
+        "preview": _("Esikatsele"),
+        "previewHeading": _("Esikatselu"),
+        "characters": _("%(n)s / %(max)s merkkiä"),
+        "tooLong": _("Kommentti on liian pitkä."),
+        "draftRestored": _("Keskeneräinen luonnoksesi palautettiin."),
+        "markedPassage": _("Kommentoitu kohta: näytä kommentti"),
+        "failed": _("Lähettäminen ei onnistunut. Tekstisi on tallessa lomakkeessa."),
+    }

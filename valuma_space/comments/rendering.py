@@ -16,6 +16,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from enum import StrEnum
+from html import unescape
 
 from flask import render_template, url_for
 from flask_babel import gettext as _
@@ -43,12 +44,23 @@ class Order(StrEnum):
     AGREED = "agreed"
 
 
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+
+def plain_text(html: str) -> str:
+    """Text as a reader sees it, for finding quoted passages: tags out, entities decoded."""
+    return _SPACE.sub(" ", unescape(_TAG.sub(" ", html))).strip().casefold()
+
+
 @dataclass(frozen=True)
 class ThreadEntry:
     comment: Comment
     depth: int
     parent: Comment | None
     agreed_by: list[str]
+    quote_found: bool = True
+    """The quoted passage still stands in the section's text."""
 
     @property
     def indent(self) -> int:
@@ -98,7 +110,7 @@ class ThreadCache:
 
 
 def order_thread(
-    comments: list[Comment], order: Order, agreed_by: dict[int, list[str]]
+    comments: list[Comment], order: Order, agreed_by: dict[int, list[str]], section_text: str = ""
 ) -> list[ThreadEntry]:
     """Top-level comments in the chosen order, each followed by its replies, oldest first."""
     by_id = {comment.id: comment for comment in comments}
@@ -116,7 +128,10 @@ def order_thread(
     while stack:
         comment, depth = stack.pop()
         parent = by_id.get(comment.parent_id) if comment.parent_id else None
-        entries.append(ThreadEntry(comment, depth, parent, agreed_by.get(comment.id, [])))
+        found = (
+            not comment.quote or _SPACE.sub(" ", comment.quote).strip().casefold() in section_text
+        )
+        entries.append(ThreadEntry(comment, depth, parent, agreed_by.get(comment.id, []), found))
         stack.extend((child, depth + 1) for child in reversed(children.get(comment.id, [])))
     return entries
 
@@ -128,7 +143,7 @@ def render_thread(section: Section, order: Order, viewer: User | None = None) ->
     agreed_by = {
         comment_id: [public_name(user) for user in users] for comment_id, users in agreeing.items()
     }
-    entries = order_thread(comments, order, agreed_by)
+    entries = order_thread(comments, order, agreed_by, plain_text(section.body_html))
     html = render_template(
         "comments/_thread.html",
         entries=entries,
@@ -215,7 +230,15 @@ def thread_html(
         and viewer.is_authenticated
         and (viewer.is_moderator or state.has_private)
     )
-    key = (section.id, section.discussion_version, locale, order.value, accepts_comments)
+    # updated_at: an edited section text changes which quoted passages still stand in it.
+    key = (
+        section.id,
+        section.discussion_version,
+        section.updated_at,
+        locale,
+        order.value,
+        accepts_comments,
+    )
     rendered = None if personal else cache.get(key)
     if rendered is None:
         rendered = render_thread(section, order, viewer if personal else None)

@@ -1,6 +1,16 @@
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,6 +20,7 @@ from valuma_space.comments.forms import CommentForm, ConfirmDeleteForm
 from valuma_space.comments.models import Comment
 from valuma_space.comments.pages import section_page
 from valuma_space.extensions import csrf, db, login_manager
+from valuma_space.materials.markdown import render_comment_markdown
 from valuma_space.workspaces.models import Workspace
 from valuma_space.workspaces.services import request_workspace
 
@@ -111,6 +122,33 @@ def _show_again(workspace, section, form, parent, refused=None) -> Response:
         )
         return Response(html, status=status)
     return section_page(workspace, section, form=form, status=status, problem=problem)
+
+
+@bp.get("/osio/<slug>/tila")
+@access(Access.READER)
+def status(slug: str) -> Response:
+    """For the "new comments" notice: answers 304 while the discussion has not changed, so that
+    polling costs a query or two."""
+    section = services.section_with_page(_workspace(), slug)
+    if section is None:
+        abort(404)
+    etag = f"d{section.id}-{section.discussion_version}"
+    if request.if_none_match.contains(etag):
+        response = Response(status=304)
+    else:
+        count = services.comment_counts_for(section)
+        response = jsonify(version=section.discussion_version, count=count)
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.post("/esikatselu")
+@access(Access.SIGNED_IN)
+def preview() -> Response:
+    """The Markdown a participant is writing, rendered and sanitised as it will be saved."""
+    body = (request.form.get("body") or "")[: services.MAX_BODY_LENGTH]
+    return Response(render_comment_markdown(body), mimetype="text/html")
 
 
 @bp.get("/kommentit/<int:comment_id>")

@@ -283,6 +283,19 @@ def comment_counts(workspace: Workspace) -> dict[int, int]:
     return dict(rows.all())  # type: ignore[arg-type]
 
 
+def comment_counts_for(section: Section) -> int:
+    return (
+        db.session.scalar(
+            select(func.count(Comment.id)).where(
+                Comment.section_id == section.id,
+                Comment.visibility == Visibility.VISIBLE,
+                Comment.published_at.is_not(None),
+            )
+        )
+        or 0
+    )
+
+
 def discussion_comments(section: Section, viewer: User | None = None) -> list[Comment]:
     """The section's comments the viewer may see, with their authors, in one query: the public
     ones, plus a moderator's view of all, or an author's own waiting and rejected ones."""
