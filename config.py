@@ -62,6 +62,9 @@ class Config:
 
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI") or "memory://"
         self.UPLOAD_DIR = env.get("UPLOAD_DIR") or None  # None: instance/uploads
+        self.MAX_UPLOAD_MB = _int(env, "MAX_UPLOAD_MB", 20)
+        # Requests may carry an upload and its form; bigger ones are refused before reading.
+        self.MAX_CONTENT_LENGTH = (self.MAX_UPLOAD_MB + 1) * 1024 * 1024
         self.LOGIN_LINK_MAX_AGE = _int(env, "LOGIN_LINK_MAX_AGE", 900)
         self.LOGIN_RATE_PER_ADDRESS = env.get("LOGIN_RATE_PER_ADDRESS") or "5 per 15 minutes"
         self.LOGIN_RATE_PER_IP = env.get("LOGIN_RATE_PER_IP") or "30 per 10 minutes"

@@ -659,10 +659,9 @@ def test_the_section_page_takes_a_fixed_number_of_queries(
     login_as(client, pekka.email)
 
     def queries() -> int:
+        client.get(_section_url(section))  # warm up: translations, templates, the visit marker
         if not cached:
-            app.extensions.get("valuma_thread_cache", None).__init__()  # empty: a first view
-        else:
-            client.get(_section_url(section))
+            app.extensions["valuma_thread_cache"].__init__()  # empty again: a first view
         with count_queries() as counter:
             response = client.get(_section_url(section))
         assert response.status_code == 200
@@ -681,7 +680,9 @@ def test_the_section_page_takes_a_fixed_number_of_queries(
     _seed(section, [maija, pekka], 490)
     five_hundred = queries()
     assert ten == five_hundred
-    assert five_hundred <= (7 if not cached else 5)
+    # user, workspace, section, its attachments, the viewer's agreements and own unpublished
+    # comments; a first view adds the comments and who agreed with them
+    assert five_hundred <= (8 if not cached else 6)
 
 
 def test_the_status_answers_304_while_nothing_changes(client: FlaskClient, section, maija) -> None:

@@ -46,10 +46,12 @@ def create_app(config: Config | None = None) -> Flask:
     i18n.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    from valuma_space.auth.login import track_visits
     from valuma_space.auth.names import public_name
     from valuma_space.workspaces.services import site_title
 
     app.before_request(enforce_access)
+    app.before_request(track_visits)
     app.jinja_env.globals["site_title"] = site_title
     app.add_template_filter(public_name, "public_name")
     return app
@@ -106,16 +108,20 @@ def _register_blueprints(app: Flask) -> None:
     from valuma_space.comments.routes import bp as comments_bp
     from valuma_space.core.routes import bp as core_bp
     from valuma_space.mail.routes import bp as mail_bp
+    from valuma_space.materials.authoring_routes import bp as authoring_bp
     from valuma_space.materials.routes import bp as materials_bp
     from valuma_space.moderation.routes import bp as moderation_bp
+    from valuma_space.workspaces.routes import bp as workspace_admin_bp
 
     for blueprint in (
         core_bp,
         auth_bp,
         admin_bp,
         materials_bp,
+        authoring_bp,
         comments_bp,
         moderation_bp,
+        workspace_admin_bp,
         mail_bp,
     ):
         app.register_blueprint(blueprint)

@@ -20,6 +20,11 @@ ERROR_TEXTS = {
     403: (_l("Ei käyttöoikeutta"), _l("Sinulla ei ole oikeutta tähän sivuun.")),
     404: (_l("Sivua ei löytynyt"), _l("Etsimääsi sivua ei ole olemassa tai se on siirretty.")),
     405: (_l("Toiminto ei ole sallittu"), _l("Tätä toimintoa ei voi tehdä tällä osoitteella.")),
+    409: (_l("Ristiriita"), _l("Joku muu muutti tätä samaan aikaan. Lataa sivu uudelleen.")),
+    413: (
+        _l("Tiedosto on liian suuri"),
+        _l("Lähettämäsi tiedosto ylittää sallitun koon. Mitään ei tallennettu."),
+    ),
     429: (
         _l("Liian monta pyyntöä"),
         _l(

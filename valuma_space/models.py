@@ -4,15 +4,17 @@ from valuma_space.auth.models import User
 from valuma_space.auth.tokens import LinkToken
 from valuma_space.comments.models import Agreement, Comment, CommentDraft, CommentRevision
 from valuma_space.mail.models import OutboxMessage
-from valuma_space.materials.models import Page, Section
+from valuma_space.materials.models import Attachment, Page, Section, SectionVersion
 from valuma_space.moderation.models import ModerationLogEntry, ModeratorNote, Report
-from valuma_space.workspaces.models import Workspace
+from valuma_space.workspaces.models import Invitation, Workspace
 
 __all__ = [
     "Agreement",
+    "Attachment",
     "Comment",
     "CommentDraft",
     "CommentRevision",
+    "Invitation",
     "LinkToken",
     "ModerationLogEntry",
     "ModeratorNote",
@@ -20,6 +22,7 @@ __all__ = [
     "Page",
     "Report",
     "Section",
+    "SectionVersion",
     "User",
     "Workspace",
 ]

@@ -666,4 +666,5 @@
   // The first answer sets the baseline ETag; later ones cost a 304 while nothing changes.
   poll();
   window.setInterval(poll, interval);
+  discussion.setAttribute("data-ready", "");
 })();

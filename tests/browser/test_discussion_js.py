@@ -52,6 +52,7 @@ def test_reply_and_edit_in_place(js_page: Any, live_server: Any, axe: Any) -> No
     page = js_page
     first = _add(live_server, "aloittaja@kunta.fi", "Aloittava kommentti paikan päällä")
     sign_in(page, live_server, "vastaaja-js@kunta.fi", SECTION)
+    page.wait_for_selector(".discussion[data-ready]", state="attached")
     url = page.url
     page.locator(f"#c{first}").get_by_role("link", name="Vastaa").click()
     inline = page.locator(f"#c{first} .inline-form")
@@ -84,6 +85,7 @@ def test_comment_on_a_selected_passage_and_find_the_mark(
 ) -> None:
     page = js_page
     sign_in(page, live_server, "valitsija@kunta.fi", SECTION)
+    page.wait_for_selector(".discussion[data-ready]", state="attached")  # the script listens now
     passage = "kansallisten alueiden kehittämisen painopisteiden"
     page.evaluate(
         """(passage) => {
@@ -122,6 +124,7 @@ def test_a_draft_survives_a_reload_and_goes_once_sent(
 ) -> None:
     page = js_page
     sign_in(page, live_server, "luonnostelija@kunta.fi", SECTION)
+    page.wait_for_selector(".discussion[data-ready]", state="attached")
     body = page.locator("#kommentoi [name=body]")
     body.fill("Keskeneräinen ajatus, joka ei saa kadota")
     expect(page.locator("#kommentoi .char-counter")).to_have_text(re.compile(r"^40 / 5.?000"))
@@ -175,6 +178,7 @@ def test_long_threads_collapse_and_a_permalink_opens_the_way(
 def test_new_comments_since_the_page_was_loaded(js_page: Any, live_server: Any, axe: Any) -> None:
     page = js_page
     page.goto(f"{live_server.url}{SECTION}")
+    page.wait_for_selector(".discussion[data-ready]", state="attached")
     page.wait_for_timeout(1500)  # the first poll sets the baseline
     _add(live_server, "myohempi@kunta.fi", "Tuore kommentti toisesta selaimesta")
     notice = page.get_by_role("button", name=re.compile(r"^Uusia kommentteja: 1"))

@@ -6,6 +6,7 @@ import hmac
 
 from flask import Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from valuma_space.auth.models import User
 from valuma_space.extensions import db, login_manager
@@ -31,3 +32,12 @@ def send_to_sign_in() -> Response:
     flash(_("Kirjaudu sisään jatkaaksesi."), "info")
     target = request.full_path if request.query_string else request.path
     return redirect(url_for("auth.login", next=target))
+
+
+def track_visits() -> None:
+    """before_request: note the signed-in person's visit (a write only every few minutes)."""
+    if current_user.is_authenticated and request.endpoint not in {"static", "core.healthz"}:
+        from valuma_space.auth.services import record_visit
+
+        if record_visit(current_user._get_current_object()):
+            db.session.commit()

@@ -75,6 +75,10 @@ class User(UserMixin, db.Model):
     """The first-sign-in profile step was shown (its fields may still be empty: all are optional)."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """The latest request of the current visit."""
+    previous_visit_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When the visit before this one ended: "new since your previous visit" counts from here."""
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"

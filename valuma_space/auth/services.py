@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, or_, select, update
@@ -94,6 +94,25 @@ def _complete_sign_in(token: str, locale: str) -> SignInResult:
     db.session.flush()
     retire_outstanding_tokens(email, TokenPurpose.SIGN_IN, now)
     return SignInResult(check, user, created)
+
+
+VISIT_GAP = timedelta(minutes=30)
+"""Longer than this without a request, and the next request starts a new visit."""
+SEEN_RESOLUTION = timedelta(minutes=5)
+
+
+def record_visit(user: User, now: datetime | None = None) -> bool:
+    """Keep the marker "new since your previous visit" counts from. Returns whether it changed
+    (it changes at most every few minutes, so that reading pages rarely writes)."""
+    now = now or utcnow()
+    last = user.last_seen_at
+    if last is not None and now - last < SEEN_RESOLUTION:
+        return False
+    if last is None or now - last >= VISIT_GAP:
+        user.previous_visit_at = last
+    user.last_seen_at = now
+    db.session.flush()
+    return True
 
 
 def sign_out_everywhere(user: User) -> None:

@@ -70,6 +70,8 @@ class Comment(db.Model):
     """body_markdown rendered and sanitised at save time; pages show this."""
     quote: Mapped[str] = mapped_column(Text, default="")
     """A passage of the section's text that the comment is about (plain text)."""
+    section_version: Mapped[int] = mapped_column(default=1)
+    """The number of the section's published text the comment was written on."""
     visibility: Mapped[Visibility] = mapped_column(
         str_enum(Visibility), default=Visibility.VISIBLE, index=True
     )

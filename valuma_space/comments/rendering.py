@@ -151,6 +151,7 @@ def render_thread(section: Section, order: Order, viewer: User | None = None) ->
         kind_labels=COMMENT_KIND_LABELS,
         permalink=url_for("comments.permalink", comment_id=int(_ID)),
         section_url=url_for("materials.section", slug=section.slug),
+        history_url=url_for("authoring.difference", slug=section.slug, old=int(_ID), new=0),
         id_placeholder=_ID,
         moderator_view=viewer is not None and viewer.is_moderator,
     )

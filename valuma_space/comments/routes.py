@@ -40,7 +40,11 @@ def _workspace() -> Workspace:
 
 def _comment_or_404(comment_id: int) -> Comment:
     comment = services.get_comment(comment_id, _workspace())
-    if comment is None or not services.can_see(comment, current_user):
+    if (
+        comment is None
+        or not services.can_see(comment, current_user)
+        or not services.is_readable(comment.section, current_user)
+    ):
         abort(404)
     return comment
 
@@ -72,7 +76,7 @@ def _keep_for_later(form: CommentForm, section, return_to: str, **target: int | 
 @form_level_csrf
 def create(slug: str) -> Response:
     workspace = _workspace()
-    section = services.section_with_page(workspace, slug)
+    section = services.section_with_page(workspace, slug, current_user)
     if section is None:
         abort(404)
     form = CommentForm()
@@ -129,7 +133,7 @@ def _show_again(workspace, section, form, parent, refused=None) -> Response:
 def status(slug: str) -> Response:
     """For the "new comments" notice: answers 304 while the discussion has not changed, so that
     polling costs a query or two."""
-    section = services.section_with_page(_workspace(), slug)
+    section = services.section_with_page(_workspace(), slug, current_user)
     if section is None:
         abort(404)
     etag = f"d{section.id}-{section.discussion_version}"

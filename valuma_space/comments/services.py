@@ -10,7 +10,7 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from valuma_space.auth.models import User
 from valuma_space.comments.models import (
@@ -151,6 +151,7 @@ def add_comment(
     waits = workspace.pre_moderation and not author.is_moderator
     comment = Comment(
         section_id=section.id,
+        section_version=section.version,
         parent_id=parent.id if parent is not None else None,
         author_id=author.id,
         kind=kind,
@@ -260,12 +261,24 @@ def get_comment(comment_id: int, workspace: Workspace) -> Comment | None:
     ).first()
 
 
-def section_with_page(workspace: Workspace, slug: str) -> Section | None:
-    return db.session.scalars(
+def section_with_page(
+    workspace: Workspace, slug: str, viewer: User | None = None
+) -> Section | None:
+    """The section if the viewer may read it: hidden ones only for moderators."""
+    section = db.session.scalars(
         select(Section)
         .where(Section.workspace_id == workspace.id, Section.slug == slug)
-        .options(joinedload(Section.page))
+        .options(joinedload(Section.page), selectinload(Section.attachments))
     ).first()
+    if section is None or is_readable(section, viewer):
+        return section
+    return None
+
+
+def is_readable(section: Section, viewer: User | None) -> bool:
+    if section.is_published and section.page.is_published:
+        return True
+    return bool(viewer is not None and viewer.is_authenticated and viewer.is_moderator)
 
 
 def comment_counts(workspace: Workspace) -> dict[int, int]:

@@ -13,8 +13,9 @@ from valuma_space.auth.services import ensure_user
 from valuma_space.db import utcnow
 from valuma_space.demo import content
 from valuma_space.extensions import db
+from valuma_space.materials.authoring import publish_text
 from valuma_space.materials.models import Page, Section
-from valuma_space.materials.services import add_page, add_section, set_section_body
+from valuma_space.materials.services import add_page, add_section
 from valuma_space.workspaces.models import ReadingAccess, Workspace
 
 DEMO_COMMENT_DAYS = 60
@@ -61,6 +62,7 @@ def build_demo() -> DemoReport:
         page.title = page_data["title"]
         page.intro = page_data["intro"]
         page.position = page_position
+        page.is_published = True
         report.pages += 1
         for section_position, section_data in enumerate(page_data["sections"]):
             section = db.session.scalars(
@@ -73,10 +75,13 @@ def build_demo() -> DemoReport:
                     page, section_data["heading"], section_data["body"], slug=section_data["slug"]
                 )
             section.page = page
-            section.heading = section_data["heading"]
             section.position = section_position
-            if section.body_markdown != section_data["body"]:
-                set_section_body(section, section_data["body"])
+            section.is_published = True
+            if (section.heading, section.body_markdown) != (
+                section_data["heading"],
+                section_data["body"],
+            ):
+                publish_text(section, section_data["heading"], section_data["body"])
             report.sections += 1
 
     for email, role in (

@@ -13,6 +13,8 @@ from valuma_space.extensions import db
 class MailKind(StrEnum):
     SIGN_IN = "sign_in"
     CHANGE_EMAIL = "change_email"
+    INVITATION = "invitation"
+    """A sign-in link with the workspace's invitation."""
 
 
 class OutboxStatus(StrEnum):

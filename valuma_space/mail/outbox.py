@@ -26,6 +26,7 @@ from valuma_space.db import utcnow
 from valuma_space.extensions import db
 from valuma_space.mail.models import MailKind, OutboxMessage, OutboxStatus
 from valuma_space.mail.transports import OutgoingMail, transport_for
+from valuma_space.workspaces.services import current_workspace, may_sign_up
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +73,12 @@ def _claim_next(now: datetime) -> OutboxMessage | None:
 
 def _compose(message: OutboxMessage, now: datetime) -> OutgoingMail:
     config = current_app.config
+    if message.kind in {MailKind.SIGN_IN, MailKind.INVITATION} and not _may_enter(
+        message.recipient
+    ):
+        return _compose_refusal(message)
     purpose = (
-        TokenPurpose.SIGN_IN if message.kind == MailKind.SIGN_IN else TokenPurpose.CHANGE_EMAIL
+        TokenPurpose.CHANGE_EMAIL if message.kind == MailKind.CHANGE_EMAIL else TokenPurpose.SIGN_IN
     )
     token = issue_token(
         purpose,
@@ -88,7 +93,16 @@ def _compose(message: OutboxMessage, now: datetime) -> OutgoingMail:
         current_app.test_request_context("/", base_url=config["BASE_URL"]),
         force_locale(message.locale),
     ):
-        if message.kind == MailKind.SIGN_IN:
+        workspace = current_workspace()
+        if message.kind == MailKind.INVITATION:
+            link = url_for("auth.confirm", token=token, _external=True)
+            known = True
+            subject = _(
+                "Kutsu kommentoimaan: %(title)s",
+                title=workspace.title if workspace else "VALUMA Space",
+            )
+            template = "email/invitation"
+        elif message.kind == MailKind.SIGN_IN:
             link = url_for("auth.confirm", token=token, _external=True)
             known = db.session.scalar(select(User.id).where(User.email == message.recipient))
             subject = _("Kirjautumislinkkisi VALUMA Spaceen")
@@ -103,12 +117,35 @@ def _compose(message: OutboxMessage, now: datetime) -> OutgoingMail:
             "known": known,
             "minutes": config["LOGIN_LINK_MAX_AGE"] // 60,
             "recipient": message.recipient,
+            "workspace_title": workspace.title if workspace else "VALUMA Space",
         }
         text = render_template(f"{template}.txt", **context)
         html = render_template(f"{template}.html", **context)
     return OutgoingMail(
         recipient=message.recipient, subject=subject, text=text, html=html, link=link
     )
+
+
+def _may_enter(email: str) -> bool:
+    """An existing account always may; a new one only as the workspace's sign-up rules allow.
+    Decided here, at send time, so that the sign-in form answers every address alike."""
+    if db.session.scalar(select(User.id).where(User.email == email)):
+        return True
+    return may_sign_up(current_workspace(), email)
+
+
+def _compose_refusal(message: OutboxMessage) -> OutgoingMail:
+    """A mail without a link, telling why there is none."""
+    config = current_app.config
+    with (
+        current_app.test_request_context("/", base_url=config["BASE_URL"]),
+        force_locale(message.locale),
+    ):
+        context = {"contact": config["CONTACT_EMAIL"]}
+        subject = _("VALUMA Space: työtila on vain kutsutuille")
+        text = render_template("email/not_invited.txt", **context)
+        html = render_template("email/not_invited.html", **context)
+    return OutgoingMail(recipient=message.recipient, subject=subject, text=text, html=html, link="")
 
 
 def _retry_delay(attempts: int) -> timedelta:
@@ -133,7 +170,8 @@ def deliver_due(now: datetime | None = None, limit: int = 500) -> DeliveryReport
             transport.send(outgoing)
         except TEMPORARY_FAILURES as error:
             # Nobody received this link; the next attempt creates a fresh one.
-            discard_token_of(outgoing.link)
+            if outgoing.link:
+                discard_token_of(outgoing.link)
             message.last_error = f"{type(error).__name__}: {error}"[:500]
             if moment - message.created_at >= give_up_after:
                 message.status = OutboxStatus.FAILED

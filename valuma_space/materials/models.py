@@ -30,6 +30,8 @@ class Page(db.Model):
     """A plain-text lead shown under the title and in the workspace's table of contents."""
     position: Mapped[int] = mapped_column(default=0)
     """Order among the workspace's pages, smallest first."""
+    is_published: Mapped[bool] = mapped_column(default=True)
+    """Hidden pages are seen only by moderators."""
 
     workspace: Mapped[Workspace] = relationship(back_populates="pages")
     sections: Mapped[list[Section]] = relationship(
@@ -60,5 +62,57 @@ class Section(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     discussion_version: Mapped[int] = mapped_column(default=0)
     """Bumped by every change to the section's discussion; keys the rendered-thread cache."""
+    is_published: Mapped[bool] = mapped_column(default=True)
+    """Hidden sections are seen only by moderators."""
+    version: Mapped[int] = mapped_column(default=1)
+    """The number of the published text; each publication adds a SectionVersion."""
+    draft_heading: Mapped[str | None] = mapped_column(String(200))
+    draft_markdown: Mapped[str | None] = mapped_column(Text)
+    """An unpublished edit; None when there is none."""
+    edit_revision: Mapped[int] = mapped_column(default=0)
+    """Bumped by every save, so that a moderator saving over another's newer save is stopped."""
 
     page: Mapped[Page] = relationship(back_populates="sections")
+    versions: Mapped[list[SectionVersion]] = relationship(
+        back_populates="section", order_by="SectionVersion.number", cascade="all, delete-orphan"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="section", order_by="Attachment.id", cascade="all, delete-orphan"
+    )
+
+
+class SectionVersion(db.Model):
+    """A published text of a section, kept so that readers can see what changed."""
+
+    __tablename__ = "section_versions"
+    __table_args__ = (UniqueConstraint("section_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    heading: Mapped[str] = mapped_column(String(200))
+    body_markdown: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    section: Mapped[Section] = relationship(back_populates="versions")
+
+
+class Attachment(db.Model):
+    """A file attached to a section, stored under UPLOAD_DIR by a name of our own."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section_id: Mapped[int] = mapped_column(
+        ForeignKey("sections.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(200))
+    """The name shown and offered on download, cleaned of paths and odd characters."""
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(120))
+    """Detected from the file's content, never taken from its name or the browser."""
+    size: Mapped[int]
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    section: Mapped[Section] = relationship(back_populates="attachments")

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, Response, abort, render_template, request
+from flask_login import current_user
 
 from valuma_space.auth.permissions import Access, access
 from valuma_space.comments.forms import CommentForm
@@ -11,6 +14,7 @@ from valuma_space.comments.services import (
     find_draft,
     section_with_page,
 )
+from valuma_space.db import utcnow
 from valuma_space.materials import services
 from valuma_space.workspaces.models import Workspace
 from valuma_space.workspaces.services import request_workspace
@@ -25,15 +29,29 @@ def _workspace() -> Workspace:
     return workspace
 
 
+def _is_moderator() -> bool:
+    return bool(current_user.is_authenticated and current_user.is_moderator)
+
+
 @bp.get("/")
 @access(Access.READER)
 def home() -> str:
     workspace = request_workspace()
     if workspace is None:
         return render_template("materials/no_workspace.html")
-    pages = services.workspace_contents(workspace)
+    pages = services.workspace_contents(workspace, include_hidden=_is_moderator())
     counts = comment_counts(workspace)
-    return render_template("materials/home.html", workspace=workspace, pages=pages, counts=counts)
+    since = current_user.previous_visit_at if current_user.is_authenticated else None
+    news = services.new_since(workspace, since) if since is not None else None
+    recent = services.recently_changed(workspace, utcnow() - timedelta(days=30))
+    return render_template(
+        "materials/home.html",
+        workspace=workspace,
+        pages=pages,
+        counts=counts,
+        news=news,
+        recent=recent,
+    )
 
 
 @bp.get("/sivu/<slug>")
@@ -41,7 +59,7 @@ def home() -> str:
 def page(slug: str) -> str:
     workspace = _workspace()
     # The table of contents needs every page anyway; the page shown is one of them.
-    pages = services.workspace_contents(workspace)
+    pages = services.workspace_contents(workspace, include_hidden=_is_moderator())
     page = next((candidate for candidate in pages if candidate.slug == slug), None)
     if page is None:
         abort(404)
@@ -56,7 +74,7 @@ def page(slug: str) -> str:
 def section(slug: str) -> Response:
     """A section with its discussion."""
     workspace = _workspace()
-    section = section_with_page(workspace, slug)
+    section = section_with_page(workspace, slug, current_user)
     if section is None:
         abort(404)
     form = CommentForm()

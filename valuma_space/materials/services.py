@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from valuma_space.extensions import db
 from valuma_space.materials.markdown import render_markdown
-from valuma_space.materials.models import Page, Section
+from valuma_space.materials.models import Page, Section, SectionVersion
 from valuma_space.workspaces.models import Workspace
 
 
@@ -36,6 +38,7 @@ def add_page(workspace: Workspace, title: str, slug: str, intro: str = "") -> Pa
 
 
 def add_section(page: Page, heading: str, body_markdown: str, slug: str | None = None) -> Section:
+    """A published section with its first kept version (for the demo, the CLI and tests)."""
     section = Section(
         page=page,
         workspace_id=page.workspace_id,
@@ -46,16 +49,82 @@ def add_section(page: Page, heading: str, body_markdown: str, slug: str | None =
     set_section_body(section, body_markdown)
     db.session.add(section)
     db.session.flush()
+    db.session.add(
+        SectionVersion(
+            section_id=section.id, number=1, heading=heading, body_markdown=body_markdown
+        )
+    )
+    db.session.flush()
     return section
 
 
-def workspace_contents(workspace: Workspace) -> list[Page]:
-    """The pages with their sections, in order, for the home page and tables of contents."""
+@dataclass(frozen=True)
+class PageView:
+    """A page as one reader sees it: hidden sections left out, the page itself untouched."""
+
+    page: Page
+    sections: list[Section]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.page, name)
+
+
+def workspace_contents(workspace: Workspace, include_hidden: bool = False) -> list[PageView]:
+    """The pages with their sections, in order, for the home page and tables of contents.
+    Hidden pages and sections are left out unless asked for (moderators see them)."""
+    pages = db.session.scalars(
+        select(Page)
+        .where(Page.workspace_id == workspace.id)
+        .options(selectinload(Page.sections))
+        .order_by(Page.position, Page.id)
+    )
+    return [
+        PageView(page, [s for s in page.sections if include_hidden or s.is_published])
+        for page in pages
+        if include_hidden or page.is_published
+    ]
+
+
+@dataclass(frozen=True)
+class WhatsNew:
+    since: datetime | None
+    changed_sections: list[Section]
+    new_comments: dict[int, int]
+    """Section id -> comments added since."""
+
+
+def recently_changed(workspace: Workspace, since: datetime, limit: int = 5) -> list[Section]:
+    """Published sections whose text changed since the moment, newest change first."""
     return list(
         db.session.scalars(
-            select(Page)
-            .where(Page.workspace_id == workspace.id)
-            .options(selectinload(Page.sections))
-            .order_by(Page.position, Page.id)
+            select(Section)
+            .join(Page, Page.id == Section.page_id)
+            .where(
+                Section.workspace_id == workspace.id,
+                Section.is_published,
+                Page.is_published,
+                Section.version > 1,
+                Section.updated_at > since,
+            )
+            .order_by(Section.updated_at.desc())
+            .limit(limit)
         )
     )
+
+
+def new_since(workspace: Workspace, since: datetime) -> WhatsNew:
+    from valuma_space.comments.models import Comment, Visibility
+
+    counts = dict(
+        db.session.execute(
+            select(Comment.section_id, func.count(Comment.id))
+            .join(Section, Section.id == Comment.section_id)
+            .where(
+                Section.workspace_id == workspace.id,
+                Comment.visibility == Visibility.VISIBLE,
+                Comment.published_at > since,
+            )
+            .group_by(Comment.section_id)
+        ).all()
+    )
+    return WhatsNew(since, recently_changed(workspace, since, limit=20), counts)  # type: ignore[arg-type]

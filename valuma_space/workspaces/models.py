@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import String, Text
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from valuma_space.db import UTCDateTime, str_enum, utcnow
@@ -38,6 +38,10 @@ class Workspace(db.Model):
         str_enum(ReadingAccess), default=ReadingAccess.PUBLIC
     )
     """Whether signed-out visitors may read the materials."""
+    allowed_email_domains: Mapped[str] = mapped_column(Text, default="")
+    """Comma-separated domains (kunta.fi) whose addresses may sign up; empty allows all."""
+    invited_only: Mapped[bool] = mapped_column(default=False)
+    """Only invited addresses (and the allowed domains) may sign up."""
     pre_moderation: Mapped[bool] = mapped_column(default=False)
     """Participants' comments wait for a moderator's approval before others see them."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -45,6 +49,13 @@ class Workspace(db.Model):
     pages: Mapped[list[Page]] = relationship(
         back_populates="workspace", order_by="Page.position", cascade="all, delete-orphan"
     )
+
+    def domains(self) -> list[str]:
+        return [
+            d.strip().lower().lstrip("@")
+            for d in self.allowed_email_domains.split(",")
+            if d.strip()
+        ]
 
     def accepts_comments(self, now: datetime | None = None) -> bool:
         """Open for comments: inside the period and not closed by hand."""
@@ -54,3 +65,20 @@ class Workspace(db.Model):
         if self.comments_open_at is not None and now < self.comments_open_at:
             return False
         return not (self.comments_close_at is not None and now >= self.comments_close_at)
+
+
+class Invitation(db.Model):
+    """An address a moderator invited; invitation mails go through the outbox."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (UniqueConstraint("workspace_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(120), default="")
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reminders: Mapped[int] = mapped_column(default=0)

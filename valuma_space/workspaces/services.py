@@ -6,7 +6,7 @@ from flask import g
 from sqlalchemy import select
 
 from valuma_space.extensions import db
-from valuma_space.workspaces.models import Workspace
+from valuma_space.workspaces.models import Invitation, Workspace
 
 
 def current_workspace() -> Workspace | None:
@@ -25,3 +25,20 @@ def site_title() -> str:
     """The name the browser tab shows: the workspace's title, or the product's before one exists."""
     workspace = request_workspace()
     return workspace.title if workspace is not None else "VALUMA Space"
+
+
+def may_sign_up(workspace: Workspace | None, email: str) -> bool:
+    """Whether an address without an account may create one here."""
+    if workspace is None:
+        return True
+    domains = workspace.domains()
+    domain = email.rsplit("@", 1)[-1].lower()
+    in_domain = any(domain == d or domain.endswith("." + d) for d in domains)
+    if workspace.invited_only:
+        invited = db.session.scalar(
+            select(Invitation.id).where(
+                Invitation.workspace_id == workspace.id, Invitation.email == email
+            )
+        )
+        return bool(invited) or in_domain
+    return in_domain if domains else True

@@ -1,0 +1,195 @@
+"""Moderators keep the materials current: pages, sections, drafts, publishing and versions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from valuma_space.auth.models import User
+from valuma_space.db import utcnow
+from valuma_space.extensions import db
+from valuma_space.materials.markdown import render_markdown
+from valuma_space.materials.models import Page, Section, SectionVersion
+from valuma_space.materials.services import slugify
+from valuma_space.workspaces.models import Workspace
+
+
+class AuthoringRefused(Exception):
+    def __init__(self, message: object) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass
+class EditConflict(Exception):
+    """Someone saved the section after this editor opened it; nothing was overwritten."""
+
+    heading: str
+    text: str
+
+
+def _unique_slug(model: type, workspace_id: int, wanted: str, exclude_id: int | None = None) -> str:
+    base = slugify(wanted)
+    slug, number = base, 2
+    while db.session.scalar(
+        select(model.id).where(
+            model.workspace_id == workspace_id, model.slug == slug, model.id != (exclude_id or 0)
+        )
+    ):
+        slug = f"{base}-{number}"
+        number += 1
+    return slug
+
+
+def create_page(workspace: Workspace, title: str, intro: str = "") -> Page:
+    if not title.strip():
+        raise AuthoringRefused(_l("Anna sivulle otsikko."))
+    position = (
+        db.session.scalar(select(func.count(Page.id)).where(Page.workspace_id == workspace.id)) or 0
+    )
+    page = Page(
+        workspace_id=workspace.id,
+        title=title.strip(),
+        intro=intro.strip(),
+        slug=_unique_slug(Page, workspace.id, title),
+        position=position,
+        is_published=False,
+    )
+    db.session.add(page)
+    db.session.flush()
+    return page
+
+
+def update_page(page: Page, title: str, intro: str) -> Page:
+    if not title.strip():
+        raise AuthoringRefused(_l("Anna sivulle otsikko."))
+    page.title, page.intro = title.strip(), intro.strip()
+    db.session.flush()
+    return page
+
+
+def create_section(page: Page, heading: str, markdown: str, actor: User | None = None) -> Section:
+    """A new section starts hidden, so that it can be read through before it is published."""
+    if not heading.strip():
+        raise AuthoringRefused(_l("Anna osiolle otsikko."))
+    position = (
+        db.session.scalar(select(func.count(Section.id)).where(Section.page_id == page.id)) or 0
+    )
+    section = Section(
+        page_id=page.id,
+        workspace_id=page.workspace_id,
+        heading=heading.strip(),
+        slug=_unique_slug(Section, page.workspace_id, heading),
+        position=position,
+        is_published=False,
+        version=0,
+    )
+    db.session.add(section)
+    db.session.flush()
+    publish_text(section, heading, markdown, actor)
+    return section
+
+
+def publish_text(
+    section: Section, heading: str, markdown: str, actor: User | None = None
+) -> SectionVersion:
+    """Make a text the section's current one, keeping it as a new version."""
+    section.version += 1
+    section.heading = heading.strip()
+    section.body_markdown = markdown
+    section.body_html = render_markdown(markdown)
+    section.updated_at = utcnow()
+    section.draft_heading = None
+    section.draft_markdown = None
+    section.edit_revision += 1
+    version = SectionVersion(
+        section_id=section.id,
+        number=section.version,
+        heading=section.heading,
+        body_markdown=markdown,
+        published_by_id=actor.id if actor is not None else None,
+    )
+    db.session.add(version)
+    db.session.flush()
+    return version
+
+
+def _check_revision(section: Section, base_revision: int, heading: str, markdown: str) -> None:
+    if section.edit_revision != base_revision:
+        raise EditConflict(
+            heading=section.draft_heading or section.heading,
+            text=section.draft_markdown
+            if section.draft_markdown is not None
+            else section.body_markdown,
+        )
+    if not heading.strip():
+        raise AuthoringRefused(_l("Anna osiolle otsikko."))
+
+
+def save_draft(
+    section: Section, actor: User, heading: str, markdown: str, base_revision: int
+) -> None:
+    _check_revision(section, base_revision, heading, markdown)
+    section.draft_heading = heading.strip()
+    section.draft_markdown = markdown
+    section.edit_revision += 1
+    db.session.flush()
+
+
+def publish(
+    section: Section, actor: User, heading: str, markdown: str, base_revision: int
+) -> SectionVersion:
+    _check_revision(section, base_revision, heading, markdown)
+    if heading.strip() == section.heading and markdown == section.body_markdown:
+        section.draft_heading = section.draft_markdown = None
+        section.edit_revision += 1
+        db.session.flush()
+        return section.versions[-1]
+    return publish_text(section, heading, markdown, actor)
+
+
+def discard_draft(section: Section) -> None:
+    section.draft_heading = section.draft_markdown = None
+    section.edit_revision += 1
+    db.session.flush()
+
+
+def set_published(item: Page | Section, published: bool) -> None:
+    item.is_published = published
+    db.session.flush()
+
+
+def move(item: Page | Section, direction: int) -> None:
+    """Swap with the neighbour before (-1) or after (+1)."""
+    model = type(item)
+    scope = (
+        model.workspace_id == item.workspace_id if model is Page else model.page_id == item.page_id
+    )  # type: ignore[union-attr]
+    siblings = list(
+        db.session.scalars(select(model).where(scope).order_by(model.position, model.id))
+    )
+    index = siblings.index(item)
+    other = index + direction
+    if 0 <= other < len(siblings):
+        siblings[index], siblings[other] = siblings[other], siblings[index]
+        for position, sibling in enumerate(siblings):
+            sibling.position = position
+    db.session.flush()
+
+
+def version_pair(
+    section: Section, old: int, new: int
+) -> tuple[SectionVersion, SectionVersion] | None:
+    versions = {
+        v.number: v
+        for v in db.session.scalars(
+            select(SectionVersion).where(
+                SectionVersion.section_id == section.id, SectionVersion.number.in_([old, new])
+            )
+        )
+    }
+    if old not in versions or new not in versions:
+        return None
+    return versions[old], versions[new]

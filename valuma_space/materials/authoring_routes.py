@@ -1,0 +1,267 @@
+"""The moderators' editor for pages and sections, their attachments and their history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from valuma_space.auth.permissions import Access, access
+from valuma_space.comments.services import section_with_page
+from valuma_space.extensions import db
+from valuma_space.materials import authoring, uploads
+from valuma_space.materials.diff import word_diff
+from valuma_space.materials.forms import NewSectionForm, PageForm, SectionEditForm, UploadForm
+from valuma_space.materials.markdown import render_markdown
+from valuma_space.materials.models import Attachment, Page, Section
+from valuma_space.materials.services import workspace_contents
+from valuma_space.workspaces.models import Workspace
+from valuma_space.workspaces.services import request_workspace
+
+bp = Blueprint("authoring", __name__)
+
+
+def _workspace() -> Workspace:
+    workspace = request_workspace()
+    if workspace is None:
+        abort(404)
+    return workspace
+
+
+def _get(model: type, item_id: int):
+    item = db.session.get(model, item_id)
+    if item is None or item.workspace_id != _workspace().id:
+        abort(404)
+    return item
+
+
+@bp.get("/hallinta/aineisto")
+@access(Access.MODERATOR)
+def index() -> str:
+    pages = workspace_contents(_workspace(), include_hidden=True)
+    return render_template(
+        "authoring/index.html", pages=pages, page_form=PageForm(), section_form=NewSectionForm()
+    )
+
+
+@bp.post("/hallinta/aineisto/sivut")
+@access(Access.MODERATOR)
+def create_page() -> Response:
+    form = PageForm()
+    if not form.validate_on_submit():
+        flash(_("Anna sivulle otsikko."), "error")
+        return redirect(url_for("authoring.index"))
+    page = authoring.create_page(_workspace(), form.title.data, form.intro.data or "")
+    db.session.commit()
+    flash(_("Sivu luotiin piilotettuna. Lisää osiot ja julkaise se, kun se on valmis."), "success")
+    return redirect(url_for("authoring.index", _anchor=f"page-{page.id}"))
+
+
+@bp.route("/hallinta/aineisto/sivut/<int:page_id>", methods=["GET", "POST"])
+@access(Access.MODERATOR)
+def edit_page(page_id: int) -> Response | str:
+    page = _get(Page, page_id)
+    form = PageForm(obj=page)
+    if form.validate_on_submit():
+        authoring.update_page(page, form.title.data, form.intro.data or "")
+        db.session.commit()
+        flash(_("Sivu on tallennettu."), "success")
+        return redirect(url_for("authoring.index", _anchor=f"page-{page.id}"))
+    return render_template("authoring/page.html", page=page, form=form)
+
+
+@bp.post("/hallinta/aineisto/<kind>/<int:item_id>/tila")
+@access(Access.MODERATOR)
+def change(kind: str, item_id: int) -> Response:
+    """Move up or down, publish or hide: one route for pages ("sivut") and sections ("osiot")."""
+    model = {"sivut": Page, "osiot": Section}.get(kind) or abort(404)
+    item = _get(model, item_id)
+    action = request.form.get("action")
+    if action in {"up", "down"}:
+        authoring.move(item, -1 if action == "up" else 1)
+    elif action in {"publish", "hide"}:
+        authoring.set_published(item, action == "publish")
+    else:
+        abort(400)
+    db.session.commit()
+    anchor = f"page-{item.id}" if model is Page else f"section-{item.id}"
+    return redirect(url_for("authoring.index", _anchor=anchor), code=303)
+
+
+@bp.post("/hallinta/aineisto/sivut/<int:page_id>/osiot")
+@access(Access.MODERATOR)
+def create_section(page_id: int) -> Response:
+    page = _get(Page, page_id)
+    form = NewSectionForm()
+    if not form.validate_on_submit():
+        flash(_("Anna osiolle otsikko."), "error")
+        return redirect(url_for("authoring.index", _anchor=f"page-{page.id}"))
+    section = authoring.create_section(page, form.heading.data, "", current_user)
+    db.session.commit()
+    return redirect(url_for("authoring.edit_section", section_id=section.id))
+
+
+@bp.route("/hallinta/aineisto/osiot/<int:section_id>", methods=["GET", "POST"])
+@access(Access.MODERATOR)
+def edit_section(section_id: int) -> Response:
+    section = _get(Section, section_id)
+    form = SectionEditForm()
+    if request.method != "POST":
+        form.heading.data = section.draft_heading or section.heading
+        form.body.data = (
+            section.draft_markdown if section.draft_markdown is not None else section.body_markdown
+        )
+        form.base_revision.data = section.edit_revision
+        return _editor(section, form)
+    action = request.form.get("action", "preview")
+    if not form.validate_on_submit():
+        return _editor(section, form, status=400)
+    heading, body, base = form.heading.data, form.body.data or "", form.base_revision.data or 0
+    try:
+        if action == "publish":
+            authoring.publish(section, current_user, heading, body, base)
+            message = _("Osio on julkaistu. Edellinen versio säilyy historiassa.")
+        elif action == "draft":
+            authoring.save_draft(section, current_user, heading, body, base)
+            message = _("Luonnos on tallennettu. Lukijat näkevät yhä julkaistun tekstin.")
+        elif action == "discard":
+            authoring.discard_draft(section)
+            message = _("Luonnos hylättiin.")
+        else:
+            return _editor(section, form, preview=render_markdown(body))
+    except authoring.EditConflict as conflict:
+        db.session.rollback()
+        return _editor(section, form, conflict=conflict, status=409)
+    except authoring.AuthoringRefused as refused:
+        db.session.rollback()
+        flash(str(refused.message), "error")
+        return _editor(section, form, status=400)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("authoring.edit_section", section_id=section.id), code=303)
+
+
+def _editor(
+    section: Section,
+    form: SectionEditForm,
+    preview: str | None = None,
+    conflict=None,
+    status: int = 200,
+) -> Response:
+    html = render_template(
+        "authoring/section.html",
+        section=section,
+        form=form,
+        preview=preview,
+        conflict=conflict,
+        upload_form=UploadForm(),
+        max_upload_mb=current_app.config["MAX_UPLOAD_MB"],
+    )
+    return Response(html, status=status)
+
+
+@bp.post("/hallinta/aineisto/osiot/<int:section_id>/liitteet")
+@access(Access.MODERATOR)
+def upload(section_id: int) -> Response:
+    section = _get(Section, section_id)
+    form = UploadForm()
+    if not form.validate_on_submit():
+        flash(_("Valitse ladattava tiedosto."), "error")
+        return redirect(
+            url_for("authoring.edit_section", section_id=section.id, _anchor="attachments"),
+            code=303,
+        )
+    file = form.file.data
+    try:
+        uploads.save_attachment(
+            section,
+            current_app.config["UPLOAD_DIR"],
+            file.stream,
+            file.filename or "",
+            current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024,
+        )
+    except authoring.AuthoringRefused as refused:
+        db.session.rollback()
+        flash(str(refused.message), "error")
+        return redirect(
+            url_for("authoring.edit_section", section_id=section.id, _anchor="attachments"),
+            code=303,
+        )
+    db.session.commit()
+    flash(_("Liite on lisätty."), "success")
+    return redirect(
+        url_for("authoring.edit_section", section_id=section.id, _anchor="attachments"), code=303
+    )
+
+
+@bp.post("/hallinta/aineisto/liitteet/<int:attachment_id>/poista")
+@access(Access.MODERATOR)
+def delete_attachment(attachment_id: int) -> Response:
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.section.workspace_id != _workspace().id:
+        abort(404)
+    section_id = attachment.section_id
+    uploads.delete_attachment(attachment, current_app.config["UPLOAD_DIR"])
+    db.session.commit()
+    flash(_("Liite on poistettu."), "success")
+    return redirect(
+        url_for("authoring.edit_section", section_id=section_id, _anchor="attachments"), code=303
+    )
+
+
+@bp.get("/liitteet/<int:attachment_id>/<path:filename>")
+@access(Access.READER)
+def attachment(attachment_id: int, filename: str) -> Response:
+    item = db.session.get(Attachment, attachment_id)
+    if item is None or section_with_page(_workspace(), item.section.slug, current_user) is None:
+        abort(404)
+    # Always a download, under our clean name and the type we detected: never rendered inline.
+    response = send_from_directory(
+        Path(current_app.config["UPLOAD_DIR"]),
+        item.stored_name,
+        mimetype=item.content_type,
+        as_attachment=True,
+        download_name=item.filename,
+        max_age=0,
+    )
+    return response
+
+
+@bp.get("/osio/<slug>/historia")
+@access(Access.READER)
+def history(slug: str) -> str:
+    section = section_with_page(_workspace(), slug, current_user) or abort(404)
+    return render_template(
+        "authoring/history.html", section=section, versions=list(reversed(section.versions))
+    )
+
+
+@bp.get("/osio/<slug>/historia/<int:old>/<int:new>")
+@access(Access.READER)
+def difference(slug: str, old: int, new: int) -> str:
+    section = section_with_page(_workspace(), slug, current_user) or abort(404)
+    pair = authoring.version_pair(section, old, new)
+    if pair is None:
+        abort(404)
+    before, after = pair
+    return render_template(
+        "authoring/difference.html",
+        section=section,
+        before=before,
+        after=after,
+        heading_pieces=word_diff(before.heading, after.heading),
+        pieces=word_diff(before.body_markdown, after.body_markdown),
+    )

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import HiddenField, IntegerField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+
+class PageForm(FlaskForm):
+    title = StringField(
+        _l("Sivun otsikko"),
+        validators=[InputRequired(message=_l("Anna sivulle otsikko.")), Length(max=200)],
+    )
+    intro = TextAreaField(
+        _l("Johdanto (valinnainen)"), validators=[Length(max=2000)], render_kw={"rows": 3}
+    )
+
+
+class NewSectionForm(FlaskForm):
+    heading = StringField(
+        _l("Osion otsikko"),
+        validators=[InputRequired(message=_l("Anna osiolle otsikko.")), Length(max=200)],
+    )
+
+
+class SectionEditForm(FlaskForm):
+    heading = StringField(
+        _l("Osion otsikko"),
+        validators=[InputRequired(message=_l("Anna osiolle otsikko.")), Length(max=200)],
+    )
+    body = TextAreaField(
+        _l("Teksti (Markdown)"),
+        validators=[Length(max=100_000, message=_l("Teksti on liian pitkä."))],
+        render_kw={"rows": 18},
+    )
+    base_revision = IntegerField(widget=None)
+    action = HiddenField()
+
+
+class UploadForm(FlaskForm):
+    file = FileField(
+        _l("Liitetiedosto"), validators=[FileRequired(message=_l("Valitse ladattava tiedosto."))]
+    )

@@ -1,0 +1,146 @@
+"""Workspace settings and invitations: what moderators set up for a consultation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from valuma_space.auth.emails import InvalidEmail, normalise_email
+from valuma_space.auth.models import User
+from valuma_space.comments.models import Comment
+from valuma_space.db import utcnow
+from valuma_space.extensions import db
+from valuma_space.mail.models import MailKind
+from valuma_space.mail.outbox import enqueue
+from valuma_space.moderation.services import set_pre_moderation
+from valuma_space.workspaces.models import Invitation, ReadingAccess, Workspace
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+
+
+class SettingsRefused(Exception):
+    def __init__(self, message: object) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+def local_to_utc(moment: datetime | None) -> datetime | None:
+    return moment.replace(tzinfo=HELSINKI) if moment is not None else None
+
+
+def utc_to_local(moment: datetime | None) -> datetime | None:
+    return moment.astimezone(HELSINKI).replace(tzinfo=None) if moment is not None else None
+
+
+def update_settings(workspace: Workspace, actor: User, data: dict) -> None:
+    opens, closes = (
+        local_to_utc(data.get("comments_open_at")),
+        local_to_utc(data.get("comments_close_at")),
+    )
+    if opens and closes and closes <= opens:
+        raise SettingsRefused(_l("Kommentoinnin pitää päättyä vasta alkamisen jälkeen."))
+    domains = []
+    for raw in (data.get("allowed_email_domains") or "").replace(";", ",").split(","):
+        domain = raw.strip().lower().lstrip("@")
+        if domain:
+            if "." not in domain or " " in domain:
+                raise SettingsRefused(
+                    _l("Tarkista verkkotunnukset: esimerkiksi kunta.fi, liitto.fi.")
+                )
+            domains.append(domain)
+    workspace.title = data["title"].strip()
+    workspace.summary = (data.get("summary") or "").strip()
+    workspace.comments_open_at, workspace.comments_close_at = opens, closes
+    workspace.closed_by_hand = bool(data.get("closed_by_hand"))
+    workspace.reading_access = ReadingAccess(data.get("reading_access") or ReadingAccess.PUBLIC)
+    workspace.allowed_email_domains = ", ".join(domains)
+    workspace.invited_only = bool(data.get("invited_only"))
+    set_pre_moderation(workspace, actor, bool(data.get("pre_moderation")))
+    db.session.flush()
+
+
+@dataclass
+class InvitationResult:
+    invited: list[str] = field(default_factory=list)
+    already: list[str] = field(default_factory=list)
+    invalid: list[str] = field(default_factory=list)
+
+
+def invite(workspace: Workspace, actor: User, pasted: str, locale: str) -> InvitationResult:
+    """One line per person: "address", optionally followed by ", name, organisation" (or tabs,
+    as pasted from a spreadsheet)."""
+    result = InvitationResult()
+    for line in pasted.splitlines():
+        parts = [part.strip() for part in line.replace("\t", ",").replace(";", ",").split(",")]
+        if not parts or not parts[0]:
+            continue
+        try:
+            email = normalise_email(parts[0])
+        except InvalidEmail:
+            result.invalid.append(parts[0])
+            continue
+        exists = db.session.scalar(
+            select(Invitation.id).where(
+                Invitation.workspace_id == workspace.id, Invitation.email == email
+            )
+        )
+        if exists or email in result.invited:
+            result.already.append(email)
+            continue
+        db.session.add(
+            Invitation(
+                workspace_id=workspace.id,
+                email=email,
+                name=parts[1][:120] if len(parts) > 1 else "",
+                organisation=parts[2][:200] if len(parts) > 2 else "",
+                invited_by_id=actor.id,
+            )
+        )
+        enqueue(MailKind.INVITATION, email, locale, "/")
+        result.invited.append(email)
+    db.session.flush()
+    return result
+
+
+@dataclass
+class InvitationRow:
+    invitation: Invitation
+    signed_in: bool
+    comments: int
+
+
+def invitation_rows(workspace: Workspace) -> list[InvitationRow]:
+    """Who was invited, who has signed in and who has commented: one query."""
+    comment_counts = (
+        select(Comment.author_id, func.count(Comment.id).label("n"))
+        .group_by(Comment.author_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Invitation, User.last_login_at, func.coalesce(comment_counts.c.n, 0))
+        .outerjoin(User, User.email == Invitation.email)
+        .outerjoin(comment_counts, comment_counts.c.author_id == User.id)
+        .where(Invitation.workspace_id == workspace.id)
+        .order_by(Invitation.created_at.desc(), Invitation.email)
+    ).all()
+    return [
+        InvitationRow(invitation, last_login is not None, count)
+        for invitation, last_login, count in rows
+    ]
+
+
+def remind(workspace: Workspace, locale: str) -> int:
+    """Send the invitation again to everyone invited who has not signed in yet."""
+    count = 0
+    for row in invitation_rows(workspace):
+        if not row.signed_in:
+            enqueue(MailKind.INVITATION, row.invitation.email, locale, "/")
+            row.invitation.reminders += 1
+            row.invitation.last_sent_at = utcnow()
+            count += 1
+    db.session.flush()
+    return count
