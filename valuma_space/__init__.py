@@ -110,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     from valuma_space.mail.routes import bp as mail_bp
     from valuma_space.materials.authoring_routes import bp as authoring_bp
     from valuma_space.materials.routes import bp as materials_bp
+    from valuma_space.modeldesign.routes import bp as design_bp
     from valuma_space.moderation.routes import bp as moderation_bp
     from valuma_space.workspaces.routes import bp as workspace_admin_bp
 
@@ -121,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
         authoring_bp,
         comments_bp,
         moderation_bp,
+        design_bp,
         workspace_admin_bp,
         mail_bp,
     ):

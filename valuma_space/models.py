@@ -5,15 +5,27 @@ from valuma_space.auth.tokens import LinkToken
 from valuma_space.comments.models import Agreement, Comment, CommentDraft, CommentRevision
 from valuma_space.mail.models import OutboxMessage
 from valuma_space.materials.models import Attachment, Page, Section, SectionVersion
+from valuma_space.modeldesign.models import (
+    Alternative,
+    Assessment,
+    CommentLink,
+    Criterion,
+    Theme,
+    comment_themes,
+)
 from valuma_space.moderation.models import ModerationLogEntry, ModeratorNote, Report
 from valuma_space.workspaces.models import Invitation, Workspace
 
 __all__ = [
     "Agreement",
+    "Alternative",
+    "Assessment",
     "Attachment",
     "Comment",
     "CommentDraft",
+    "CommentLink",
     "CommentRevision",
+    "Criterion",
     "Invitation",
     "LinkToken",
     "ModerationLogEntry",
@@ -23,6 +35,8 @@ __all__ = [
     "Report",
     "Section",
     "SectionVersion",
+    "Theme",
     "User",
     "Workspace",
+    "comment_themes",
 ]

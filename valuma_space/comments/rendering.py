@@ -171,10 +171,20 @@ class _Actions:
     (see materials/section.html), so that the CSRF token appears once per page, not per comment.
     """
 
-    def __init__(self, viewer: User | None, state: ViewerState, accepts_comments: bool) -> None:
+    def __init__(
+        self,
+        viewer: User | None,
+        state: ViewerState,
+        accepts_comments: bool,
+        usage: dict[int, list[str]],
+    ) -> None:
         self.viewer_id = viewer.id if viewer is not None and viewer.is_authenticated else None
         self.active = self.viewer_id is not None and accepts_comments
         self.agreed = state.agreed
+        self.usage = {
+            comment_id: escape(_("Huomioitu mallityössä: %(uses)s", uses="; ".join(uses)))
+            for comment_id, uses in usage.items()
+        }
         if not self.active:
             return
         self.reply_url = url_for("comments.reply", comment_id=int(_ID))
@@ -192,8 +202,10 @@ class _Actions:
         }
 
     def html(self, comment_id: int, author_id: int | None) -> str:
+        used = self.usage.get(comment_id)
+        note = f'<p class="usage-note">{used}</p>' if used and author_id == self.viewer_id else ""
         if not self.active:
-            return ""
+            return note
         cid = str(comment_id)
         labels = self.labels
         # The author's name, the comment's heading, tells a screen reader which comment.
@@ -204,7 +216,7 @@ class _Actions:
                 f' <a href="{self.edit_url.replace(_ID, cid)}" {about}>{labels["edit"]}</a>'
                 f' <a href="{self.delete_url.replace(_ID, cid)}" {about}>{labels["delete"]}</a>'
             )
-            return f'<div class="comment-actions">{links}</div>'
+            return f'{note}<div class="comment-actions">{links}</div>'
         agreed = comment_id in self.agreed
         return (
             f'<div class="comment-actions">{links}'
@@ -245,7 +257,7 @@ def thread_html(
         rendered = render_thread(section, order, viewer if personal else None)
         if not personal:
             cache.put(key, rendered)
-    actions = _Actions(viewer, state, accepts_comments)
+    actions = _Actions(viewer, state, accepts_comments, state.usage)
     pieces = [rendered.segments[0]]
     # Only visible comments have a slot: removed and pending ones take no actions.
     for comment_id, segment in zip(rendered.slots, rendered.segments[1:], strict=True):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -347,6 +347,8 @@ class ViewerState:
     agreed: frozenset[int]
     has_private: bool
     """The viewer wrote comments here that only they (and moderators) can see."""
+    usage: dict[int, list[str]] = field(default_factory=dict)
+    """How the viewer's own comments here were used in the model design."""
 
 
 def viewer_state(section: Section, viewer: User | None) -> ViewerState:
@@ -362,7 +364,13 @@ def viewer_state(section: Section, viewer: User | None) -> ViewerState:
         .where(Comment.section_id == section.id, Comment.author_id == viewer.id, ~_PUBLIC)
         .limit(1)
     )
-    return ViewerState(frozenset(agreed), has_private=private is not None)
+    from valuma_space.modeldesign.services import usage_in_section
+
+    return ViewerState(
+        frozenset(agreed),
+        has_private=private is not None,
+        usage=usage_in_section(section.id, viewer.id),
+    )
 
 
 def comments_of(user: User) -> list[Comment]:

@@ -22,6 +22,8 @@ from valuma_space.comments.models import (
     Visibility,
 )
 from valuma_space.extensions import db
+from valuma_space.modeldesign import services as design
+from valuma_space.modeldesign.models import STANCE_LABELS
 from valuma_space.moderation import services
 from valuma_space.moderation.charts import bar_chart
 from valuma_space.moderation.forms import (
@@ -94,10 +96,14 @@ def queue() -> str:
     result = services.queue(workspace, filters, int(page_number) if page_number.isdigit() else 1)
     sections = comments.sections_of(workspace)
     settings = PreModerationForm(pre_moderation=workspace.pre_moderation)
+    ids = [row.comment.id for row in result.rows]
     return render_template(
         "moderation/queue.html",
         workspace=workspace,
         result=result,
+        row_themes=design.themes_of(ids),
+        edited_after_link=design.linked_after_edit(ids),
+        themes=design.themes(workspace),
         filters=filters,
         sections=sections,
         bulk=BulkForm(),
@@ -164,12 +170,22 @@ def comment(comment_id: int) -> str:
 def _case_page(
     item: Comment, form: ModerationActionForm, problem: str | None = None, status: int = 200
 ) -> Response:
+    workspace = _workspace()
+    design_data = {
+        "themes": design.themes(workspace),
+        "chosen": {t.id for t in design.themes_of([item.id]).get(item.id, [])},
+        "links": design.links_of(item),
+        "alternatives": design.alternatives(workspace),
+        "criteria": design.criteria(workspace),
+    }
     html = render_template(
         "moderation/comment.html",
         case=services.comment_case(item),
         form=form,
         problem=problem,
         action_labels=LOG_ACTION_LABELS,
+        design=design_data,
+        stance_labels=STANCE_LABELS,
         **_labels(),
     )
     return Response(html, status=status)

@@ -43,6 +43,8 @@ class Workspace(db.Model):
     invited_only: Mapped[bool] = mapped_column(default=False)
     """Only invited addresses (and the allowed domains) may sign up."""
     pre_moderation: Mapped[bool] = mapped_column(default=False)
+    matrix_public: Mapped[bool] = mapped_column(default=False)
+    """Participants may see the assessment matrix of the published alternatives."""
     """Participants' comments wait for a moderator's approval before others see them."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

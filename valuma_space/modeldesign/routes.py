@@ -1,0 +1,291 @@
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from valuma_space.auth.permissions import Access, access
+from valuma_space.comments.models import COMMENT_KIND_LABELS
+from valuma_space.comments.services import get_comment
+from valuma_space.extensions import db
+from valuma_space.modeldesign import services
+from valuma_space.modeldesign.forms import AlternativeForm, AssessmentForm
+from valuma_space.modeldesign.models import (
+    ALTERNATIVE_KIND_LABELS,
+    ALTERNATIVE_STATUS_LABELS,
+    STANCE_LABELS,
+    Alternative,
+    AlternativeKind,
+    AlternativeStatus,
+    CommentLink,
+    Criterion,
+    Stance,
+    Theme,
+)
+from valuma_space.workspaces.models import Workspace
+from valuma_space.workspaces.services import request_workspace
+
+bp = Blueprint("design", __name__, url_prefix="/mallit")
+
+
+def _workspace() -> Workspace:
+    workspace = request_workspace()
+    if workspace is None:
+        abort(404)
+    return workspace
+
+
+def _get(model: type, item_id: int):
+    item = db.session.get(model, item_id)
+    if item is None or item.workspace_id != _workspace().id:
+        abort(404)
+    return item
+
+
+LABELS = {
+    "kind_labels": ALTERNATIVE_KIND_LABELS,
+    "status_labels": ALTERNATIVE_STATUS_LABELS,
+    "stance_labels": STANCE_LABELS,
+    "comment_kind_labels": COMMENT_KIND_LABELS,
+}
+
+
+@bp.get("/")
+@access(Access.MODERATOR)
+def index() -> str:
+    workspace = _workspace()
+    return render_template(
+        "modeldesign/index.html",
+        alternatives=services.alternatives(workspace),
+        criteria=services.criteria(workspace),
+        themes=services.themes(workspace),
+        form=AlternativeForm(),
+        workspace=workspace,
+        **LABELS,
+    )
+
+
+@bp.post("/vaihtoehdot")
+@access(Access.MODERATOR)
+def create_alternative() -> Response | tuple[str, int]:
+    workspace = _workspace()
+    form = AlternativeForm()
+    if form.validate_on_submit():
+        alternative = services.save_alternative(
+            workspace,
+            None,
+            AlternativeKind(form.kind.data),
+            form.title.data,
+            form.description.data or "",
+            AlternativeStatus(form.status.data),
+        )
+        db.session.commit()
+        return redirect(url_for("design.alternative", alternative_id=alternative.id), code=303)
+    html = render_template(
+        "modeldesign/index.html",
+        alternatives=services.alternatives(workspace),
+        criteria=services.criteria(workspace),
+        themes=services.themes(workspace),
+        form=form,
+        workspace=workspace,
+        **LABELS,
+    )
+    return html, 400
+
+
+@bp.route("/vaihtoehdot/<int:alternative_id>", methods=["GET", "POST"])
+@access(Access.MODERATOR)
+def alternative(alternative_id: int) -> Response | tuple[str, int]:
+    item = _get(Alternative, alternative_id)
+    form = AlternativeForm(obj=None if request.method == "POST" else item)
+    if request.method != "POST":
+        form.description.data = item.description_markdown
+        form.kind.data, form.status.data = item.kind.value, item.status.value
+    elif form.validate_on_submit():
+        services.save_alternative(
+            _workspace(),
+            item,
+            AlternativeKind(form.kind.data),
+            form.title.data,
+            form.description.data or "",
+            AlternativeStatus(form.status.data),
+        )
+        db.session.commit()
+        flash(_("Vaihtoehto on tallennettu."), "success")
+        return redirect(url_for("design.alternative", alternative_id=item.id), code=303)
+    page = services.alternative_page(item)
+    html = render_template(
+        "modeldesign/alternative.html",
+        page=page,
+        form=form,
+        criteria=services.criteria(_workspace()),
+        **LABELS,
+    )
+    return html, 400 if form.errors else 200
+
+
+@bp.post("/kriteerit")
+@access(Access.MODERATOR)
+def add_criterion() -> Response:
+    try:
+        services.add_criterion(_workspace(), request.form.get("name", ""))
+    except services.DesignRefused as refused:
+        flash(str(refused.message), "error")
+        return redirect(url_for("design.index", _anchor="criteria"), code=303)
+    db.session.commit()
+    return redirect(url_for("design.index", _anchor="criteria"), code=303)
+
+
+@bp.post("/teemat")
+@access(Access.MODERATOR)
+def add_theme() -> Response:
+    try:
+        services.add_theme(_workspace(), request.form.get("name", ""))
+    except services.DesignRefused as refused:
+        flash(str(refused.message), "error")
+        return redirect(url_for("design.index", _anchor="themes"), code=303)
+    db.session.commit()
+    return redirect(url_for("design.index", _anchor="themes"), code=303)
+
+
+@bp.get("/matriisi")
+@access(Access.READER)
+def matrix() -> str:
+    workspace = _workspace()
+    moderator = current_user.is_authenticated and current_user.is_moderator
+    if not moderator and not workspace.matrix_public:
+        abort(404)
+    data = services.matrix(workspace, published_only=not moderator)
+    return render_template("modeldesign/matrix.html", matrix=data, moderator=moderator, **LABELS)
+
+
+@bp.route("/matriisi/<int:alternative_id>/<int:criterion_id>", methods=["GET", "POST"])
+@access(Access.MODERATOR)
+def cell(alternative_id: int, criterion_id: int) -> Response | tuple[str, int]:
+    alternative, criterion = _get(Alternative, alternative_id), _get(Criterion, criterion_id)
+    form = AssessmentForm()
+    if form.validate_on_submit():
+        try:
+            services.assess(
+                alternative, criterion, current_user, int(form.score.data), form.reason.data
+            )
+        except (services.DesignRefused, ValueError):
+            db.session.rollback()
+            flash(_("Arvion pitää olla välillä −2…+2."), "error")
+        else:
+            db.session.commit()
+            flash(_("Arvio on tallennettu."), "success")
+            return redirect(
+                url_for("design.matrix", _anchor=f"cell-{alternative.id}-{criterion.id}"), code=303
+            )
+    page = services.alternative_page(alternative)
+    evidence = {
+        key: rows
+        for key, rows in page.groups.items()
+        if key[0] is not None and key[0].id == criterion.id
+    }
+    html = render_template(
+        "modeldesign/cell.html",
+        alternative=alternative,
+        criterion=criterion,
+        evidence=evidence,
+        history=services.assessment_history(alternative, criterion),
+        form=form,
+        **LABELS,
+    )
+    return html, 400 if form.errors else 200
+
+
+@bp.post("/julkaise")
+@access(Access.MODERATOR)
+def publish() -> Response:
+    page = services.publish_alternatives(
+        _workspace(), current_user, request.form.get("show_matrix") == "y"
+    )
+    db.session.commit()
+    flash(_("Vaihtoehdot on julkaistu sivulla %(title)s.", title=page.title), "success")
+    return redirect(url_for("materials.page", slug=page.slug), code=303)
+
+
+# --- from a comment's moderation page -----------------------------------------------------------
+
+
+@bp.post("/kommentit/<int:comment_id>/teemat")
+@access(Access.MODERATOR)
+def comment_themes(comment_id: int) -> Response:
+    workspace = _workspace()
+    comment = get_comment(comment_id, workspace) or abort(404)
+    ids = {int(v) for v in request.form.getlist("themes") if v.isdigit()}
+    new_theme = request.form.get("new_theme", "").strip()
+    if new_theme:
+        ids.add(services.add_theme(workspace, new_theme).id)
+    services.set_comment_themes(comment, ids, workspace)
+    db.session.commit()
+    flash(_("Teemat on tallennettu."), "success")
+    return redirect(
+        url_for("moderation.comment", comment_id=comment.id, _anchor="design"), code=303
+    )
+
+
+@bp.post("/kommentit/<int:comment_id>/linkit")
+@access(Access.MODERATOR)
+def link(comment_id: int) -> Response:
+    workspace = _workspace()
+    comment = get_comment(comment_id, workspace) or abort(404)
+    alternative = (
+        _get(Alternative, int(request.form.get("alternative", "0") or 0))
+        if request.form.get("alternative", "").isdigit()
+        else None
+    )
+    criterion_value = request.form.get("criterion", "")
+    criterion = _get(Criterion, int(criterion_value)) if criterion_value.isdigit() else None
+    try:
+        stance = Stance(request.form.get("stance", ""))
+    except ValueError:
+        stance = None
+    if alternative is None or stance is None:
+        flash(_("Valitse vaihtoehto ja kanta."), "error")
+    else:
+        services.link_comment(
+            comment, current_user, alternative, criterion, stance, request.form.get("note", "")
+        )
+        db.session.commit()
+        flash(_("Kommentti on liitetty vaihtoehtoon."), "success")
+    return redirect(
+        url_for("moderation.comment", comment_id=comment.id, _anchor="design"), code=303
+    )
+
+
+@bp.post("/linkit/<int:link_id>/poista")
+@access(Access.MODERATOR)
+def unlink(link_id: int) -> Response:
+    item = db.session.get(CommentLink, link_id) or abort(404)
+    _get(Alternative, item.alternative_id)
+    comment_id = item.comment_id
+    services.unlink(item)
+    db.session.commit()
+    flash(_("Liitos on poistettu."), "success")
+    return redirect(
+        url_for("moderation.comment", comment_id=comment_id, _anchor="design"), code=303
+    )
+
+
+@bp.post("/teemat/joukko")
+@access(Access.MODERATOR)
+def bulk_tag() -> Response:
+    theme_id = request.form.get("theme", "")
+    theme = _get(Theme, int(theme_id)) if theme_id.isdigit() else None
+    ids = [int(v) for v in request.form.getlist("ids") if v.isdigit()]
+    back = request.form.get("back", "")
+    target = (
+        back
+        if back.startswith("/moderointi/") and not back.startswith("//")
+        else url_for("moderation.queue")
+    )
+    if theme is None or not ids:
+        flash(_("Valitse ensin kommentit ja teema."), "error")
+        return redirect(target)
+    count = services.tag_comments(ids, theme)
+    db.session.commit()
+    flash(_("Teema lisättiin %(n)d kommenttiin.", n=count), "success")
+    return redirect(target)
