@@ -107,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     from valuma_space.auth.routes import bp as auth_bp
     from valuma_space.comments.routes import bp as comments_bp
     from valuma_space.core.routes import bp as core_bp
+    from valuma_space.exports.routes import bp as exports_bp
     from valuma_space.mail.routes import bp as mail_bp
     from valuma_space.materials.authoring_routes import bp as authoring_bp
     from valuma_space.materials.routes import bp as materials_bp
@@ -123,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
         comments_bp,
         moderation_bp,
         design_bp,
+        exports_bp,
         workspace_admin_bp,
         mail_bp,
     ):

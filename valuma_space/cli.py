@@ -14,9 +14,12 @@ from werkzeug.serving import run_simple
 
 from valuma_space.auth.emails import InvalidEmail
 from valuma_space.auth.models import Role
-from valuma_space.auth.services import ensure_user, purge_before
+from valuma_space.auth.services import ensure_user, find_user_by_email, purge_before
+from valuma_space.comments.models import CommentKind, Visibility
+from valuma_space.exports.formats import FORMATS
 from valuma_space.extensions import db
 from valuma_space.mail.outbox import deliver_due, run_sender, start_background_sender
+from valuma_space.moderation.models import TriageStatus
 
 valuma = AppGroup("valuma", help="VALUMA Space administration.")
 
@@ -113,6 +116,76 @@ def purge(before: datetime, dry_run: bool) -> None:
         f"{verb} {report.accounts} participant accounts, {report.mails} outbox mails "
         f"and {report.links} sign-in links from before {before:%Y-%m-%d}."
     )
+
+
+@valuma.command("export")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True)
+@click.option(
+    "--out", required=True, type=click.Path(dir_okay=False, writable=True), help="File to write."
+)
+@click.option("--section", help="Only this section (its address part, e.g. paatavoitteet).")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Written on or after (Helsinki date).",
+)
+@click.option(
+    "--until",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Written on or before (Helsinki date).",
+)
+@click.option("--visibility", type=click.Choice([v.value for v in Visibility]))
+@click.option("--triage", type=click.Choice([t.value for t in TriageStatus]))
+@click.option("--kind", type=click.Choice([k.value for k in CommentKind]))
+@click.option("--theme", help="Only comments tagged with this theme.")
+@click.option("--alternative", help="Only comments linked to this alternative (its title).")
+@click.option("--include-hidden", is_flag=True, help="Include hidden and deleted comments, marked.")
+@click.option("--include-notes", is_flag=True, help="Include moderators' internal notes.")
+@click.option("--as", "as_email", help="The moderator the moderation log records as exporting.")
+def export(
+    fmt: str,
+    out: str,
+    section: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    visibility: str | None,
+    triage: str | None,
+    kind: str | None,
+    theme: str | None,
+    alternative: str | None,
+    include_hidden: bool,
+    include_notes: bool,
+    as_email: str | None,
+) -> None:
+    """Export the comment threads for analysis and reports."""
+    from valuma_space.exports import services as exports
+    from valuma_space.exports.rows import ExportFilters
+    from valuma_space.workspaces.services import current_workspace
+
+    workspace = current_workspace()
+    if workspace is None:
+        raise click.ClickException("There is no workspace to export.")
+    actor = None
+    if as_email:
+        actor = find_user_by_email(as_email)
+        if actor is None or not actor.is_moderator:
+            raise click.BadParameter("not a moderator's address", param_hint="--as")
+    filters = ExportFilters(
+        section_slug=section,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+        visibility=Visibility(visibility) if visibility else None,
+        triage=TriageStatus(triage) if triage else None,
+        kind=CommentKind(kind) if kind else None,
+        theme=theme,
+        alternative=alternative,
+        include_hidden=include_hidden,
+        include_notes=include_notes,
+    )
+    with open(out, "wb") as target:
+        exports.write(workspace, fmt, filters, current_app.config["BASE_URL"], target)
+    exports.log_export(actor, fmt, filters)
+    click.echo(f"Wrote {out} ({fmt}).")
 
 
 def init_app(app: Flask) -> None:

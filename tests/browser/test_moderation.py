@@ -112,6 +112,6 @@ def test_the_consortium_pages_are_accessible(
     page: Any, live_server: Any, axe: Any, people_and_comments: dict[str, int]
 ) -> None:
     sign_in(page, live_server, "moderointi-admin@valuma.example", "/hallinta/")
-    for path in ("/hallinta/", "/hallinta/kayttajat", "/profiili"):
+    for path in ("/hallinta/", "/hallinta/kayttajat", "/profiili", "/moderointi/vienti/"):
         page.goto(f"{live_server.url}{path}")
         assert_accessible(axe, page)

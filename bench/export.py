@@ -1,0 +1,268 @@
+"""Exports of 100,000 comments: time and peak memory per format, and CSV against a plain limit.
+
+    .venv/bin/python bench/export.py [--comments 100000]
+
+Seeds a fresh SQLite database (the demo workspace, 100,000 threaded comments across its sections,
+200 authors with all three name choices, themes and model links), then runs
+`flask valuma export` for each format in a process of its own and prints the wall time and the
+peak resident memory of that process (target: csv, xlsx, json and report-html under 200 MB).
+For CSV it also runs the limit: one SQL query joining comments with their authors and sections,
+written with a plain csv.writer, in the same kind of process; it prints `ratio: X`
+(limit time / export time; target 0.5 or better).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+VENV_BIN = Path(sys.executable).parent
+FORMATS = ["csv", "xlsx", "json", "report-html", "report-md", "report-docx"]
+
+
+def seed(env: dict[str, str], count: int) -> None:
+    os.environ.update(env)
+    import flask_migrate
+    from sqlalchemy import insert, select
+
+    from config import config_from_env
+    from valuma_space import create_app
+    from valuma_space.auth.models import User
+    from valuma_space.comments.models import Comment
+    from valuma_space.demo.builder import build_demo
+    from valuma_space.extensions import db
+    from valuma_space.materials.models import Section
+    from valuma_space.modeldesign.models import (
+        Alternative,
+        CommentLink,
+        Criterion,
+        Theme,
+        comment_themes,
+    )
+
+    app = create_app(config_from_env())
+    with app.app_context():
+        flask_migrate.upgrade()
+        build_demo()
+        workspace_id = db.session.scalar(select(Section.workspace_id).limit(1))
+        db.session.execute(
+            insert(User),
+            [
+                {
+                    "email": f"bench{n}@kunta{n % 9}.fi",
+                    "display_name": f"Osallistuja Nimi {n}",
+                    "organisation": f"Organisaatio {n % 40}",
+                    "pseudonym": f"Nimimerkki {n}",
+                    "name_display": ("full_name", "organisation", "pseudonym")[n % 3],
+                    "role": "participant",
+                    "locale": "fi",
+                    "session_token": f"t{n}",
+                    "profile_completed": True,
+                    "created_at": datetime.now(UTC),
+                }
+                for n in range(200)
+            ],
+        )
+        db.session.execute(
+            insert(Theme), [{"workspace_id": workspace_id, "name": f"Teema {n}"} for n in range(8)]
+        )
+        db.session.execute(
+            insert(Alternative),
+            [
+                {
+                    "workspace_id": workspace_id,
+                    "kind": "operating_model",
+                    "title": f"Malli {n}",
+                    "description_markdown": "",
+                    "description_html": "",
+                    "status": "draft",
+                    "position": n,
+                }
+                for n in range(5)
+            ],
+        )
+        db.session.execute(
+            insert(Criterion),
+            [
+                {"workspace_id": workspace_id, "name": f"Kriteeri {n}", "position": n}
+                for n in range(5)
+            ],
+        )
+        users = db.session.scalars(select(User.id).where(User.email.like("bench%"))).all()
+        sections = db.session.scalars(select(Section.id)).all()
+        themes = db.session.scalars(select(Theme.id)).all()
+        alternatives = db.session.scalars(select(Alternative.id)).all()
+        criteria = db.session.scalars(select(Criterion.id)).all()
+        db.session.commit()
+        random.seed(1)
+        start = datetime.now(UTC) - timedelta(days=60)
+        text = "aluekehittämisen verkostoyhteistyö " * 8
+        per_section: dict[int, list[int]] = {s: [] for s in sections}
+        batch = []
+        next_id = 1
+        for i in range(count):
+            section = sections[i % len(sections)]
+            recent = per_section[section][-40:]
+            parent = random.choice(recent) if recent and random.random() < 0.6 else None
+            batch.append(
+                {
+                    "id": next_id,
+                    "section_id": section,
+                    "parent_id": parent,
+                    "author_id": users[i % len(users)],
+                    "kind": ("comment", "question", "proposal")[i % 3],
+                    "body_markdown": f"Kommentti {i}: {text}",
+                    "body_html": f"<p>Kommentti {i}: {text}</p>",
+                    "quote": "",
+                    "visibility": "visible",
+                    "agree_count": i % 5,
+                    "idempotency_key": f"bench-{i}",
+                    "created_at": start + timedelta(seconds=i * 50),
+                    "triage_status": "new",
+                    "moderation_reason": "",
+                    "published_at": start + timedelta(seconds=i * 50),
+                    "by_moderator": False,
+                    "section_version": 1,
+                }
+            )
+            per_section[section].append(next_id)
+            next_id += 1
+            if len(batch) == 5000:
+                db.session.execute(insert(Comment), batch)
+                batch = []
+        if batch:
+            db.session.execute(insert(Comment), batch)
+        db.session.execute(
+            insert(comment_themes),
+            [
+                {"comment_id": c, "theme_id": themes[c % len(themes)]}
+                for c in range(1, count + 1, 7)
+            ],
+        )
+        db.session.execute(
+            insert(CommentLink),
+            [
+                {
+                    "comment_id": c,
+                    "alternative_id": alternatives[c % 5],
+                    "criterion_id": criteria[c % 5],
+                    "stance": "supports",
+                    "note": "",
+                    "created_at": datetime.now(UTC),
+                }
+                for c in range(1, count + 1, 11)
+            ],
+        )
+        db.session.commit()
+
+
+def limit_csv(database: str, out: str) -> None:
+    """The bare limit: one query, a plain csv.writer."""
+    connection = sqlite3.connect(database)
+    rows = connection.execute(
+        "SELECT c.id, p.title, s.heading, c.parent_id, c.created_at, u.display_name, u.organisation, c.kind, c.agree_count, c.body_markdown "
+        "FROM comments c JOIN sections s ON s.id = c.section_id JOIN pages p ON p.id = s.page_id LEFT JOIN users u ON u.id = c.author_id "
+        "ORDER BY s.id, c.created_at"
+    )
+    with open(out, "w", newline="", encoding="utf-8-sig") as target:
+        writer = csv.writer(target)
+        writer.writerow(
+            [
+                "id",
+                "page",
+                "section",
+                "parent_id",
+                "created_at",
+                "author",
+                "organisation",
+                "kind",
+                "agree_count",
+                "text",
+            ]
+        )
+        writer.writerows(rows)
+
+
+def child(argv: list[str]) -> None:
+    """Run one export in this process and report its own time and peak memory."""
+    started = time.perf_counter()
+    if argv[0] == "limit":
+        limit_csv(argv[1], argv[2])
+    else:
+        from flask.cli import FlaskGroup  # noqa: F401  (the CLI loads the app)
+
+        from wsgi import app
+
+        runner = app.test_cli_runner()
+        result = runner.invoke(args=["valuma", "export", "--format", argv[0], "--out", argv[1]])
+        if result.exit_code != 0:
+            raise SystemExit(result.output)
+    elapsed = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{elapsed:.2f} {peak_mb:.0f}")
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child(sys.argv[2:])
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--comments", type=int, default=100_000)
+    parser.add_argument(
+        "--formats", default=",".join(FORMATS), help="comma-separated; report-docx is the slow one"
+    )
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="valuma-export-bench-"))
+    database = work / "bench.db"
+    env = {
+        **os.environ,
+        "VALUMA_ENV": "development",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "SECRET_KEY": "bench-" + "k" * 40,
+    }
+    started = time.perf_counter()
+    seed(env, args.comments)
+    print(f"seeded {args.comments} comments in {time.perf_counter() - started:.0f} s")
+    results = {}
+    for fmt in args.formats.split(","):
+        out = work / f"export.{fmt}"
+        line = subprocess.run(
+            [sys.executable, __file__, "--child", fmt, str(out)],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        seconds, peak = float(line[-2]), float(line[-1])
+        results[fmt] = seconds
+        print(
+            f"{fmt:12s} {seconds:7.2f} s  peak {peak:5.0f} MB  {out.stat().st_size / 1e6:7.1f} MB written"
+        )
+    line = subprocess.run(
+        [sys.executable, __file__, "--child", "limit", str(database), str(work / "limit.csv")],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    limit_seconds, limit_peak = float(line[-2]), float(line[-1])
+    print(f"{'csv limit':12s} {limit_seconds:7.2f} s  peak {limit_peak:5.0f} MB")
+    print(f"ratio: {limit_seconds / results['csv']:.2f}")
+
+
+if __name__ == "__main__":
+    main()

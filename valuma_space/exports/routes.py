@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+)
+from flask_login import current_user
+
+from valuma_space.auth.permissions import Access, access
+from valuma_space.comments.models import (
+    COMMENT_KIND_LABELS,
+    VISIBILITY_LABELS,
+    CommentKind,
+    Visibility,
+)
+from valuma_space.comments.services import sections_of
+from valuma_space.exports import services
+from valuma_space.exports.formats import CONTENT_TYPES, EXTENSIONS, FORMATS
+from valuma_space.exports.rows import ExportFilters
+from valuma_space.modeldesign.services import alternatives, themes
+from valuma_space.moderation.models import TRIAGE_LABELS, TriageStatus
+from valuma_space.workspaces.services import request_workspace
+
+bp = Blueprint("exports", __name__, url_prefix="/moderointi/vienti")
+
+
+def _enum(kind, value):
+    try:
+        return kind(value) if value else None
+    except ValueError:
+        return None
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@bp.get("/")
+@access(Access.MODERATOR)
+def form() -> str:
+    workspace = request_workspace() or abort(404)
+    return render_template(
+        "exports/form.html",
+        formats=FORMATS,
+        sections=sections_of(workspace),
+        themes=themes(workspace),
+        alternatives=alternatives(workspace),
+        triage_labels=TRIAGE_LABELS,
+        visibility_labels=VISIBILITY_LABELS,
+        kind_labels=COMMENT_KIND_LABELS,
+    )
+
+
+@bp.get("/lataa")
+@access(Access.MODERATOR)
+def download() -> Response:
+    workspace = request_workspace() or abort(404)
+    args = request.args
+    fmt = args.get("format", "csv")
+    if fmt not in FORMATS:
+        abort(400)
+    filters = ExportFilters(
+        section_slug=args.get("section") or None,
+        since=_day(args.get("since")),
+        until=_day(args.get("until")),
+        visibility=_enum(Visibility, args.get("visibility")),
+        triage=_enum(TriageStatus, args.get("triage")),
+        kind=_enum(CommentKind, args.get("kind")),
+        theme=args.get("theme") or None,
+        alternative=args.get("alternative") or None,
+        include_hidden=args.get("include_hidden") == "1",
+        # Internal notes leave the tool only when an admin asks for them.
+        include_notes=args.get("include_notes") == "1" and current_user.is_admin,
+    )
+    services.log_export(current_user, fmt, filters)
+    filename = f"valuma-kommentit.{EXTENSIONS[fmt]}"
+    headers = {
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "no-store",
+    }
+    base_url = current_app.config["BASE_URL"]
+    if fmt in services.STREAMED:
+        body = stream_with_context(services.chunks(workspace.id, fmt, filters, base_url))
+        return Response(body, content_type=CONTENT_TYPES[fmt], headers=headers)
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 (send_file closes it when sent)
+    services.write(workspace, fmt, filters, base_url, spool)
+    spool.seek(0)
+    return send_file(spool, mimetype=CONTENT_TYPES[fmt], as_attachment=True, download_name=filename)

@@ -1,0 +1,74 @@
+"""Running an export: one entry point for the moderators' page and the command line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import IO
+
+from valuma_space.auth.models import User
+from valuma_space.db import utcnow
+from valuma_space.exports import formats
+from valuma_space.exports.rows import ExportFilters, iso, model_design, section_blocks
+from valuma_space.extensions import db
+from valuma_space.moderation.models import LogAction, ModerationLogEntry
+from valuma_space.moderation.services import log
+from valuma_space.workspaces.models import Workspace
+
+STREAMED = {"csv", "json", "report-html", "report-md"}
+
+
+COMMAND_LINE = "komentorivi"
+
+
+def log_export(actor: User | None, fmt: str, filters: ExportFilters) -> None:
+    """Every export is in the moderation log: who took what out, and with which filters."""
+    described = ", ".join(
+        f"{key}={value}" for key, value in vars(filters).items() if value not in (None, False, "")
+    )
+    if actor is not None:
+        log(actor, LogAction.EXPORT, "", fmt, described)
+    else:
+        db.session.add(
+            ModerationLogEntry(
+                actor_email=COMMAND_LINE, action=LogAction.EXPORT, to_value=fmt, reason=described
+            )
+        )
+    db.session.commit()
+
+
+def chunks(workspace_id: int, fmt: str, filters: ExportFilters, base_url: str) -> Iterator[str]:
+    """The text formats, piece by piece. Takes the workspace's id, not the object: a streamed
+    response runs this after the view has returned, in a database session of its own."""
+    if fmt not in STREAMED:
+        raise ValueError(fmt)
+    workspace = db.session.get(Workspace, workspace_id)
+    if workspace is None:
+        return
+    blocks = section_blocks(workspace, filters, base_url)
+    exported_at = iso(utcnow())
+    if fmt == "csv":
+        yield from formats.csv_chunks(blocks, filters.include_notes)
+    elif fmt == "json":
+        yield from formats.json_chunks(
+            blocks, workspace.title, model_design(workspace), exported_at
+        )
+    elif fmt == "report-html":
+        yield from formats.report_html_chunks(blocks, workspace.title, exported_at)
+    else:
+        yield from formats.report_md_chunks(blocks, workspace.title, exported_at)
+
+
+def write(
+    workspace: Workspace, fmt: str, filters: ExportFilters, base_url: str, out: IO[bytes]
+) -> None:
+    if fmt in STREAMED:
+        for chunk in chunks(workspace.id, fmt, filters, base_url):
+            out.write(chunk.encode("utf-8"))
+        return
+    blocks = section_blocks(workspace, filters, base_url)
+    if fmt == "xlsx":
+        formats.write_xlsx(blocks, out, model_design(workspace), filters.include_notes)
+    elif fmt == "report-docx":
+        formats.write_docx(blocks, out, workspace.title, iso(utcnow()))
+    else:
+        raise ValueError(fmt)
