@@ -21,8 +21,7 @@ from valuma_space.comments.models import Comment
 from valuma_space.comments.pages import section_page
 from valuma_space.extensions import csrf, db, login_manager
 from valuma_space.materials.markdown import render_comment_markdown
-from valuma_space.workspaces.models import Workspace
-from valuma_space.workspaces.services import request_workspace
+from valuma_space.workspaces.services import workspace_or_404
 
 bp = Blueprint("comments", __name__)
 
@@ -31,15 +30,8 @@ bp = Blueprint("comments", __name__)
 form_level_csrf = csrf.exempt
 
 
-def _workspace() -> Workspace:
-    workspace = request_workspace()
-    if workspace is None:
-        abort(404)
-    return workspace
-
-
 def _comment_or_404(comment_id: int) -> Comment:
-    comment = services.get_comment(comment_id, _workspace())
+    comment = services.get_comment(comment_id, workspace_or_404())
     if (
         comment is None
         or not services.can_see(comment, current_user)
@@ -75,7 +67,7 @@ def _keep_for_later(form: CommentForm, section, return_to: str, **target: int | 
 @access(Access.READER)
 @form_level_csrf
 def create(slug: str) -> Response:
-    workspace = _workspace()
+    workspace = workspace_or_404()
     section = services.section_with_page(workspace, slug, current_user)
     if section is None:
         abort(404)
@@ -133,7 +125,7 @@ def _show_again(workspace, section, form, parent, refused=None) -> Response:
 def status(slug: str) -> Response:
     """For the "new comments" notice: answers 304 while the discussion has not changed, so that
     polling costs a query or two."""
-    section = services.section_with_page(_workspace(), slug, current_user)
+    section = services.section_with_page(workspace_or_404(), slug, current_user)
     if section is None:
         abort(404)
     etag = f"d{section.id}-{section.discussion_version}"
@@ -171,7 +163,7 @@ def reply(comment_id: int) -> str:
         _fill_from_draft(form, draft)
     form.parent_id.data = str(parent.id)
     form.ensure_key()
-    workspace = _workspace()
+    workspace = workspace_or_404()
     return render_template(
         "comments/reply.html",
         parent=parent,
@@ -206,7 +198,7 @@ def edit(comment_id: int) -> Response | str:
         return login_manager.unauthorized()
     if comment.author_id != current_user.id:
         abort(403)
-    accepts = _workspace().accepts_comments()
+    accepts = workspace_or_404().accepts_comments()
     problem = None
     status = 200
     if request.method == "GET":

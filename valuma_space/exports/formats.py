@@ -42,6 +42,19 @@ def neutralise(value: object) -> object:
     return value
 
 
+# Only these hold text that people typed or named; the rest are numbers, dates and our own codes.
+FREE_TEXT = {
+    "page",
+    "section",
+    "quote",
+    "author",
+    "themes",
+    "model_links",
+    "text",
+    "internal_notes",
+}
+
+
 def _columns(include_notes: bool) -> list[str]:
     return [*COLUMNS, "internal_notes"] if include_notes else COLUMNS
 
@@ -56,9 +69,15 @@ def csv_chunks(blocks: Iterable[SectionBlock], include_notes: bool = False) -> I
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write("\ufeff")
     writer.writerow(columns)
+    checked = [column in FREE_TEXT for column in columns]
     for block in blocks:
         for row in block.rows:
-            writer.writerow([neutralise(row.get(column, "")) for column in columns])
+            writer.writerow(
+                [
+                    neutralise(value) if check else value
+                    for value, check in zip(map(row.get, columns), checked, strict=True)
+                ]
+            )
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import tempfile
-from datetime import date
 
 from flask import (
     Blueprint,
@@ -28,29 +27,16 @@ from valuma_space.exports.formats import CONTENT_TYPES, EXTENSIONS, FORMATS
 from valuma_space.exports.rows import ExportFilters
 from valuma_space.modeldesign.services import alternatives, themes
 from valuma_space.moderation.models import TRIAGE_LABELS, TriageStatus
-from valuma_space.workspaces.services import request_workspace
+from valuma_space.params import date_param, enum_param
+from valuma_space.workspaces.services import workspace_or_404
 
 bp = Blueprint("exports", __name__, url_prefix="/moderointi/vienti")
-
-
-def _enum(kind, value):
-    try:
-        return kind(value) if value else None
-    except ValueError:
-        return None
-
-
-def _day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 @bp.get("/")
 @access(Access.MODERATOR)
 def form() -> str:
-    workspace = request_workspace() or abort(404)
+    workspace = workspace_or_404()
     return render_template(
         "exports/form.html",
         formats=FORMATS,
@@ -66,18 +52,18 @@ def form() -> str:
 @bp.get("/lataa")
 @access(Access.MODERATOR)
 def download() -> Response:
-    workspace = request_workspace() or abort(404)
+    workspace = workspace_or_404()
     args = request.args
     fmt = args.get("format", "csv")
     if fmt not in FORMATS:
         abort(400)
     filters = ExportFilters(
         section_slug=args.get("section") or None,
-        since=_day(args.get("since")),
-        until=_day(args.get("until")),
-        visibility=_enum(Visibility, args.get("visibility")),
-        triage=_enum(TriageStatus, args.get("triage")),
-        kind=_enum(CommentKind, args.get("kind")),
+        since=date_param(args.get("since")),
+        until=date_param(args.get("until")),
+        visibility=enum_param(Visibility, args.get("visibility")),
+        triage=enum_param(TriageStatus, args.get("triage")),
+        kind=enum_param(CommentKind, args.get("kind")),
         theme=args.get("theme") or None,
         alternative=args.get("alternative") or None,
         include_hidden=args.get("include_hidden") == "1",

@@ -28,30 +28,15 @@ from valuma_space.materials.forms import NewSectionForm, PageForm, SectionEditFo
 from valuma_space.materials.markdown import render_markdown
 from valuma_space.materials.models import Attachment, Page, Section
 from valuma_space.materials.services import workspace_contents
-from valuma_space.workspaces.models import Workspace
-from valuma_space.workspaces.services import request_workspace
+from valuma_space.workspaces.services import owned_or_404, workspace_or_404
 
 bp = Blueprint("authoring", __name__)
-
-
-def _workspace() -> Workspace:
-    workspace = request_workspace()
-    if workspace is None:
-        abort(404)
-    return workspace
-
-
-def _get(model: type, item_id: int):
-    item = db.session.get(model, item_id)
-    if item is None or item.workspace_id != _workspace().id:
-        abort(404)
-    return item
 
 
 @bp.get("/hallinta/aineisto")
 @access(Access.MODERATOR)
 def index() -> str:
-    pages = workspace_contents(_workspace(), include_hidden=True)
+    pages = workspace_contents(workspace_or_404(), include_hidden=True)
     return render_template(
         "authoring/index.html", pages=pages, page_form=PageForm(), section_form=NewSectionForm()
     )
@@ -64,7 +49,7 @@ def create_page() -> Response:
     if not form.validate_on_submit():
         flash(_("Anna sivulle otsikko."), "error")
         return redirect(url_for("authoring.index"))
-    page = authoring.create_page(_workspace(), form.title.data, form.intro.data or "")
+    page = authoring.create_page(workspace_or_404(), form.title.data, form.intro.data or "")
     db.session.commit()
     flash(_("Sivu luotiin piilotettuna. Lisää osiot ja julkaise se, kun se on valmis."), "success")
     return redirect(url_for("authoring.index", _anchor=f"page-{page.id}"))
@@ -73,7 +58,7 @@ def create_page() -> Response:
 @bp.route("/hallinta/aineisto/sivut/<int:page_id>", methods=["GET", "POST"])
 @access(Access.MODERATOR)
 def edit_page(page_id: int) -> Response | str:
-    page = _get(Page, page_id)
+    page = owned_or_404(Page, page_id)
     form = PageForm(obj=page)
     if form.validate_on_submit():
         authoring.update_page(page, form.title.data, form.intro.data or "")
@@ -88,7 +73,7 @@ def edit_page(page_id: int) -> Response | str:
 def change(kind: str, item_id: int) -> Response:
     """Move up or down, publish or hide: one route for pages ("sivut") and sections ("osiot")."""
     model = {"sivut": Page, "osiot": Section}.get(kind) or abort(404)
-    item = _get(model, item_id)
+    item = owned_or_404(model, item_id)
     action = request.form.get("action")
     if action in {"up", "down"}:
         authoring.move(item, -1 if action == "up" else 1)
@@ -104,7 +89,7 @@ def change(kind: str, item_id: int) -> Response:
 @bp.post("/hallinta/aineisto/sivut/<int:page_id>/osiot")
 @access(Access.MODERATOR)
 def create_section(page_id: int) -> Response:
-    page = _get(Page, page_id)
+    page = owned_or_404(Page, page_id)
     form = NewSectionForm()
     if not form.validate_on_submit():
         flash(_("Anna osiolle otsikko."), "error")
@@ -117,7 +102,7 @@ def create_section(page_id: int) -> Response:
 @bp.route("/hallinta/aineisto/osiot/<int:section_id>", methods=["GET", "POST"])
 @access(Access.MODERATOR)
 def edit_section(section_id: int) -> Response:
-    section = _get(Section, section_id)
+    section = owned_or_404(Section, section_id)
     form = SectionEditForm()
     if request.method != "POST":
         form.heading.data = section.draft_heading or section.heading
@@ -176,7 +161,7 @@ def _editor(
 @bp.post("/hallinta/aineisto/osiot/<int:section_id>/liitteet")
 @access(Access.MODERATOR)
 def upload(section_id: int) -> Response:
-    section = _get(Section, section_id)
+    section = owned_or_404(Section, section_id)
     form = UploadForm()
     if not form.validate_on_submit():
         flash(_("Valitse ladattava tiedosto."), "error")
@@ -211,7 +196,7 @@ def upload(section_id: int) -> Response:
 @access(Access.MODERATOR)
 def delete_attachment(attachment_id: int) -> Response:
     attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None or attachment.section.workspace_id != _workspace().id:
+    if attachment is None or attachment.section.workspace_id != workspace_or_404().id:
         abort(404)
     section_id = attachment.section_id
     uploads.delete_attachment(attachment, current_app.config["UPLOAD_DIR"])
@@ -226,7 +211,10 @@ def delete_attachment(attachment_id: int) -> Response:
 @access(Access.READER)
 def attachment(attachment_id: int, filename: str) -> Response:
     item = db.session.get(Attachment, attachment_id)
-    if item is None or section_with_page(_workspace(), item.section.slug, current_user) is None:
+    if (
+        item is None
+        or section_with_page(workspace_or_404(), item.section.slug, current_user) is None
+    ):
         abort(404)
     # Always a download, under our clean name and the type we detected: never rendered inline.
     response = send_from_directory(
@@ -243,7 +231,7 @@ def attachment(attachment_id: int, filename: str) -> Response:
 @bp.get("/osio/<slug>/historia")
 @access(Access.READER)
 def history(slug: str) -> str:
-    section = section_with_page(_workspace(), slug, current_user) or abort(404)
+    section = section_with_page(workspace_or_404(), slug, current_user) or abort(404)
     return render_template(
         "authoring/history.html", section=section, versions=list(reversed(section.versions))
     )
@@ -252,7 +240,7 @@ def history(slug: str) -> str:
 @bp.get("/osio/<slug>/historia/<int:old>/<int:new>")
 @access(Access.READER)
 def difference(slug: str, old: int, new: int) -> str:
-    section = section_with_page(_workspace(), slug, current_user) or abort(404)
+    section = section_with_page(workspace_or_404(), slug, current_user) or abort(404)
     pair = authoring.version_pair(section, old, new)
     if pair is None:
         abort(404)

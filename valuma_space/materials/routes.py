@@ -16,17 +16,9 @@ from valuma_space.comments.services import (
 )
 from valuma_space.db import utcnow
 from valuma_space.materials import services
-from valuma_space.workspaces.models import Workspace
-from valuma_space.workspaces.services import request_workspace
+from valuma_space.workspaces.services import request_workspace, workspace_or_404
 
 bp = Blueprint("materials", __name__)
-
-
-def _workspace() -> Workspace:
-    workspace = request_workspace()
-    if workspace is None:
-        abort(404)
-    return workspace
 
 
 def _is_moderator() -> bool:
@@ -57,7 +49,7 @@ def home() -> str:
 @bp.get("/sivu/<slug>")
 @access(Access.READER)
 def page(slug: str) -> str:
-    workspace = _workspace()
+    workspace = workspace_or_404()
     # The table of contents needs every page anyway; the page shown is one of them.
     pages = services.workspace_contents(workspace, include_hidden=_is_moderator())
     page = next((candidate for candidate in pages if candidate.slug == slug), None)
@@ -73,7 +65,7 @@ def page(slug: str) -> str:
 @access(Access.READER)
 def section(slug: str) -> Response:
     """A section with its discussion."""
-    workspace = _workspace()
+    workspace = workspace_or_404()
     section = section_with_page(workspace, slug, current_user)
     if section is None:
         abort(404)

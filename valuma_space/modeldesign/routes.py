@@ -22,24 +22,9 @@ from valuma_space.modeldesign.models import (
     Stance,
     Theme,
 )
-from valuma_space.workspaces.models import Workspace
-from valuma_space.workspaces.services import request_workspace
+from valuma_space.workspaces.services import owned_or_404, workspace_or_404
 
 bp = Blueprint("design", __name__, url_prefix="/mallit")
-
-
-def _workspace() -> Workspace:
-    workspace = request_workspace()
-    if workspace is None:
-        abort(404)
-    return workspace
-
-
-def _get(model: type, item_id: int):
-    item = db.session.get(model, item_id)
-    if item is None or item.workspace_id != _workspace().id:
-        abort(404)
-    return item
 
 
 LABELS = {
@@ -53,7 +38,7 @@ LABELS = {
 @bp.get("/")
 @access(Access.MODERATOR)
 def index() -> str:
-    workspace = _workspace()
+    workspace = workspace_or_404()
     return render_template(
         "modeldesign/index.html",
         alternatives=services.alternatives(workspace),
@@ -68,7 +53,7 @@ def index() -> str:
 @bp.post("/vaihtoehdot")
 @access(Access.MODERATOR)
 def create_alternative() -> Response | tuple[str, int]:
-    workspace = _workspace()
+    workspace = workspace_or_404()
     form = AlternativeForm()
     if form.validate_on_submit():
         alternative = services.save_alternative(
@@ -96,14 +81,14 @@ def create_alternative() -> Response | tuple[str, int]:
 @bp.route("/vaihtoehdot/<int:alternative_id>", methods=["GET", "POST"])
 @access(Access.MODERATOR)
 def alternative(alternative_id: int) -> Response | tuple[str, int]:
-    item = _get(Alternative, alternative_id)
+    item = owned_or_404(Alternative, alternative_id)
     form = AlternativeForm(obj=None if request.method == "POST" else item)
     if request.method != "POST":
         form.description.data = item.description_markdown
         form.kind.data, form.status.data = item.kind.value, item.status.value
     elif form.validate_on_submit():
         services.save_alternative(
-            _workspace(),
+            workspace_or_404(),
             item,
             AlternativeKind(form.kind.data),
             form.title.data,
@@ -118,7 +103,7 @@ def alternative(alternative_id: int) -> Response | tuple[str, int]:
         "modeldesign/alternative.html",
         page=page,
         form=form,
-        criteria=services.criteria(_workspace()),
+        criteria=services.criteria(workspace_or_404()),
         **LABELS,
     )
     return html, 400 if form.errors else 200
@@ -128,7 +113,7 @@ def alternative(alternative_id: int) -> Response | tuple[str, int]:
 @access(Access.MODERATOR)
 def add_criterion() -> Response:
     try:
-        services.add_criterion(_workspace(), request.form.get("name", ""))
+        services.add_criterion(workspace_or_404(), request.form.get("name", ""))
     except services.DesignRefused as refused:
         flash(str(refused.message), "error")
         return redirect(url_for("design.index", _anchor="criteria"), code=303)
@@ -140,7 +125,7 @@ def add_criterion() -> Response:
 @access(Access.MODERATOR)
 def add_theme() -> Response:
     try:
-        services.add_theme(_workspace(), request.form.get("name", ""))
+        services.add_theme(workspace_or_404(), request.form.get("name", ""))
     except services.DesignRefused as refused:
         flash(str(refused.message), "error")
         return redirect(url_for("design.index", _anchor="themes"), code=303)
@@ -151,7 +136,7 @@ def add_theme() -> Response:
 @bp.get("/matriisi")
 @access(Access.READER)
 def matrix() -> str:
-    workspace = _workspace()
+    workspace = workspace_or_404()
     moderator = current_user.is_authenticated and current_user.is_moderator
     if not moderator and not workspace.matrix_public:
         abort(404)
@@ -162,7 +147,10 @@ def matrix() -> str:
 @bp.route("/matriisi/<int:alternative_id>/<int:criterion_id>", methods=["GET", "POST"])
 @access(Access.MODERATOR)
 def cell(alternative_id: int, criterion_id: int) -> Response | tuple[str, int]:
-    alternative, criterion = _get(Alternative, alternative_id), _get(Criterion, criterion_id)
+    alternative, criterion = (
+        owned_or_404(Alternative, alternative_id),
+        owned_or_404(Criterion, criterion_id),
+    )
     form = AssessmentForm()
     if form.validate_on_submit():
         try:
@@ -200,7 +188,7 @@ def cell(alternative_id: int, criterion_id: int) -> Response | tuple[str, int]:
 @access(Access.MODERATOR)
 def publish() -> Response:
     page = services.publish_alternatives(
-        _workspace(), current_user, request.form.get("show_matrix") == "y"
+        workspace_or_404(), current_user, request.form.get("show_matrix") == "y"
     )
     db.session.commit()
     flash(_("Vaihtoehdot on julkaistu sivulla %(title)s.", title=page.title), "success")
@@ -213,7 +201,7 @@ def publish() -> Response:
 @bp.post("/kommentit/<int:comment_id>/teemat")
 @access(Access.MODERATOR)
 def comment_themes(comment_id: int) -> Response:
-    workspace = _workspace()
+    workspace = workspace_or_404()
     comment = get_comment(comment_id, workspace) or abort(404)
     ids = {int(v) for v in request.form.getlist("themes") if v.isdigit()}
     new_theme = request.form.get("new_theme", "").strip()
@@ -230,15 +218,15 @@ def comment_themes(comment_id: int) -> Response:
 @bp.post("/kommentit/<int:comment_id>/linkit")
 @access(Access.MODERATOR)
 def link(comment_id: int) -> Response:
-    workspace = _workspace()
+    workspace = workspace_or_404()
     comment = get_comment(comment_id, workspace) or abort(404)
     alternative = (
-        _get(Alternative, int(request.form.get("alternative", "0") or 0))
+        owned_or_404(Alternative, int(request.form.get("alternative", "0") or 0))
         if request.form.get("alternative", "").isdigit()
         else None
     )
     criterion_value = request.form.get("criterion", "")
-    criterion = _get(Criterion, int(criterion_value)) if criterion_value.isdigit() else None
+    criterion = owned_or_404(Criterion, int(criterion_value)) if criterion_value.isdigit() else None
     try:
         stance = Stance(request.form.get("stance", ""))
     except ValueError:
@@ -260,7 +248,7 @@ def link(comment_id: int) -> Response:
 @access(Access.MODERATOR)
 def unlink(link_id: int) -> Response:
     item = db.session.get(CommentLink, link_id) or abort(404)
-    _get(Alternative, item.alternative_id)
+    owned_or_404(Alternative, item.alternative_id)
     comment_id = item.comment_id
     services.unlink(item)
     db.session.commit()
@@ -274,7 +262,7 @@ def unlink(link_id: int) -> Response:
 @access(Access.MODERATOR)
 def bulk_tag() -> Response:
     theme_id = request.form.get("theme", "")
-    theme = _get(Theme, int(theme_id)) if theme_id.isdigit() else None
+    theme = owned_or_404(Theme, int(theme_id)) if theme_id.isdigit() else None
     ids = [int(v) for v in request.form.getlist("ids") if v.isdigit()]
     back = request.form.get("back", "")
     target = (

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -33,31 +31,10 @@ from valuma_space.moderation.forms import (
     ReportForm,
 )
 from valuma_space.moderation.models import LOG_ACTION_LABELS, TRIAGE_LABELS, LogAction, TriageStatus
-from valuma_space.workspaces.models import Workspace
-from valuma_space.workspaces.services import request_workspace
+from valuma_space.params import date_param, enum_param
+from valuma_space.workspaces.services import workspace_or_404
 
 bp = Blueprint("moderation", __name__)
-
-
-def _workspace() -> Workspace:
-    workspace = request_workspace()
-    if workspace is None:
-        abort(404)
-    return workspace
-
-
-def _enum(enum_class, value: str | None):
-    try:
-        return enum_class(value) if value else None
-    except ValueError:
-        return None
-
-
-def _day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 def _filters() -> services.QueueFilters:
@@ -65,13 +42,13 @@ def _filters() -> services.QueueFilters:
     section = args.get("section", "")
     return services.QueueFilters(
         section_id=int(section) if section.isdigit() else None,
-        triage=_enum(TriageStatus, args.get("triage")),
-        visibility=_enum(Visibility, args.get("visibility")),
-        kind=_enum(CommentKind, args.get("kind")),
-        organisation_type=_enum(OrganisationType, args.get("organisation_type")),
-        region=_enum(Region, args.get("region")),
-        since=_day(args.get("since")),
-        until=_day(args.get("until")),
+        triage=enum_param(TriageStatus, args.get("triage")),
+        visibility=enum_param(Visibility, args.get("visibility")),
+        kind=enum_param(CommentKind, args.get("kind")),
+        organisation_type=enum_param(OrganisationType, args.get("organisation_type")),
+        region=enum_param(Region, args.get("region")),
+        since=date_param(args.get("since")),
+        until=date_param(args.get("until")),
         text=args.get("q", "")[:200],
         reported_only=args.get("reported") == "1",
     )
@@ -90,7 +67,7 @@ def _labels() -> dict[str, object]:
 @bp.get("/moderointi/")
 @access(Access.MODERATOR)
 def queue() -> str:
-    workspace = _workspace()
+    workspace = workspace_or_404()
     filters = _filters()
     page_number = request.args.get("page", "1")
     result = services.queue(workspace, filters, int(page_number) if page_number.isdigit() else 1)
@@ -117,7 +94,7 @@ def queue() -> str:
 def bulk() -> Response:
     form = BulkForm()
     ids = [int(value) for value in request.form.getlist("ids") if value.isdigit()]
-    status = _enum(TriageStatus, form.triage.data)
+    status = enum_param(TriageStatus, form.triage.data)
     back = request.form.get("back", "")
     target = (
         back
@@ -127,7 +104,9 @@ def bulk() -> Response:
     if not ids or status is None:
         flash(_("Valitse ensin kommentit ja tila."), "error")
         return redirect(target)
-    changed = services.set_triage(services.comments_by_ids(_workspace(), ids), current_user, status)
+    changed = services.set_triage(
+        services.comments_by_ids(workspace_or_404(), ids), current_user, status
+    )
     db.session.commit()
     flash(
         _(
@@ -145,14 +124,16 @@ def bulk() -> Response:
 def settings() -> Response:
     form = PreModerationForm()
     if form.validate_on_submit():
-        services.set_pre_moderation(_workspace(), current_user, bool(form.pre_moderation.data))
+        services.set_pre_moderation(
+            workspace_or_404(), current_user, bool(form.pre_moderation.data)
+        )
         db.session.commit()
         flash(_("Asetus on tallennettu."), "success")
     return redirect(url_for("moderation.queue"))
 
 
 def _comment(comment_id: int) -> Comment:
-    comment = comments.get_comment(comment_id, _workspace())
+    comment = comments.get_comment(comment_id, workspace_or_404())
     if comment is None:
         abort(404)
     return comment
@@ -170,7 +151,7 @@ def comment(comment_id: int) -> str:
 def _case_page(
     item: Comment, form: ModerationActionForm, problem: str | None = None, status: int = 200
 ) -> Response:
-    workspace = _workspace()
+    workspace = workspace_or_404()
     design_data = {
         "themes": design.themes(workspace),
         "chosen": {t.id for t in design.themes_of([item.id]).get(item.id, [])},
@@ -253,7 +234,7 @@ def report(comment_id: int) -> Response | str:
 @bp.get("/moderointi/loki")
 @access(Access.ADMIN)
 def moderation_log() -> str:
-    action = _enum(LogAction, request.args.get("action"))
+    action = enum_param(LogAction, request.args.get("action"))
     actor = request.args.get("actor", "")[:254]
     page_number = request.args.get("page", "1")
     entries, total = services.log_entries(
@@ -273,7 +254,7 @@ def moderation_log() -> str:
 @bp.get("/moderointi/osallistuminen")
 @access(Access.MODERATOR)
 def participation() -> str:
-    data = services.participation(_workspace())
+    data = services.participation(workspace_or_404())
     unknown = _("Ei kerrottu")
     org_rows = [
         (str(ORGANISATION_TYPE_LABELS[k]) if k else unknown, registered, active)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -9,23 +9,15 @@ from valuma_space.auth.permissions import Access, access
 from valuma_space.extensions import db
 from valuma_space.workspaces import admin_services as services
 from valuma_space.workspaces.forms import InvitationForm, SettingsForm
-from valuma_space.workspaces.models import Workspace
-from valuma_space.workspaces.services import request_workspace
+from valuma_space.workspaces.services import workspace_or_404
 
 bp = Blueprint("workspace_admin", __name__, url_prefix="/hallinta")
-
-
-def _workspace() -> Workspace:
-    workspace = request_workspace()
-    if workspace is None:
-        abort(404)
-    return workspace
 
 
 @bp.route("/asetukset", methods=["GET", "POST"])
 @access(Access.MODERATOR)
 def settings() -> Response | str:
-    workspace = _workspace()
+    workspace = workspace_or_404()
     form = SettingsForm()
     problem = None
     if form.validate_on_submit():
@@ -64,7 +56,7 @@ def settings() -> Response | str:
 @bp.route("/kutsut", methods=["GET", "POST"])
 @access(Access.MODERATOR)
 def invitations() -> Response | str:
-    workspace = _workspace()
+    workspace = workspace_or_404()
     form = InvitationForm()
     if form.validate_on_submit():
         result = services.invite(workspace, current_user, form.addresses.data, str(get_locale()))
@@ -92,7 +84,7 @@ def invitations() -> Response | str:
 @bp.post("/kutsut/muistuta")
 @access(Access.MODERATOR)
 def remind() -> Response:
-    count = services.remind(_workspace(), str(get_locale()))
+    count = services.remind(workspace_or_404(), str(get_locale()))
     db.session.commit()
     flash(_("Muistutuksia lähetetään: %(n)d.", n=count), "success")
     return redirect(url_for("workspace_admin.invitations"))

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from flask import g
+from typing import TypeVar
+
+from flask import abort, g
 from sqlalchemy import select
 
 from valuma_space.extensions import db
 from valuma_space.workspaces.models import Invitation, Workspace
+
+T = TypeVar("T")
 
 
 def current_workspace() -> Workspace | None:
@@ -42,3 +46,19 @@ def may_sign_up(workspace: Workspace | None, email: str) -> bool:
         )
         return bool(invited) or in_domain
     return in_domain if domains else True
+
+
+def workspace_or_404() -> Workspace:
+    """The request's workspace, for views that cannot work without one."""
+    workspace = request_workspace()
+    if workspace is None:
+        abort(404)
+    return workspace
+
+
+def owned_or_404(model: type[T], item_id: int) -> T:
+    """A row of the request's workspace by id; another workspace's row is as good as missing."""
+    item = db.session.get(model, item_id)
+    if item is None or item.workspace_id != workspace_or_404().id:  # type: ignore[attr-defined]
+        abort(404)
+    return item
