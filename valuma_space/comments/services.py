@@ -449,10 +449,6 @@ def discard_draft(draft_id: str | None) -> None:
         db.session.execute(delete(CommentDraft).where(CommentDraft.id == draft_id))
 
 
-def page_of(section: Section) -> Page:
-    return section.page
-
-
 def sections_of(workspace: Workspace) -> list[Section]:
     return list(
         db.session.scalars(

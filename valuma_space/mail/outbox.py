@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import smtplib
 import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -190,14 +189,6 @@ def deliver_due(now: datetime | None = None, limit: int = 500) -> DeliveryReport
     return report
 
 
-def pending_count() -> int:
-    return len(
-        db.session.scalars(
-            select(OutboxMessage.id).where(OutboxMessage.status == OutboxStatus.PENDING)
-        ).all()
-    )
-
-
 def run_sender(app: Flask, stop: threading.Event, poll_seconds: float = 1.0) -> None:
     """Deliver due mail until `stop` is set: the body of `flask valuma send-mail` and of the
     development server's in-process sender."""
@@ -217,13 +208,3 @@ def start_background_sender(app: Flask, poll_seconds: float = 1.0) -> threading.
     )
     thread.start()
     return stop
-
-
-def wait_until_empty(app: Flask, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with app.app_context():
-            if pending_count() == 0:
-                return True
-        time.sleep(0.05)
-    return False

@@ -34,7 +34,7 @@ class SectionEditForm(FlaskForm):
         validators=[Length(max=100_000, message=_l("Teksti on liian pitkä."))],
         render_kw={"rows": 18},
     )
-    base_revision = IntegerField(widget=None)
+    base_revision = IntegerField()
     action = HiddenField()
 
 
