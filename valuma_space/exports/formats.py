@@ -219,24 +219,29 @@ def json_chunks(
 # --- readable reports -------------------------------------------------------------------------
 
 
-def summarise(blocks: list[SectionBlock]) -> dict[str, Counter]:
-    summary: dict[str, Counter] = {
-        "section": Counter(),
-        "kind": Counter(),
-        "theme": Counter(),
-        "alternative": Counter(),
-    }
-    for block in blocks:
+class Summary:
+    """Counts per section, kind, theme and alternative, kept up as the sections go by, so that a
+    report's closing summary needs no second pass and no copy of the rows."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, Counter] = {
+            "section": Counter(),
+            "kind": Counter(),
+            "theme": Counter(),
+            "alternative": Counter(),
+        }
+
+    def add(self, block: SectionBlock) -> None:
+        counts = self.counts
         for row in block.rows:
             if row["visibility"] == "removed":
                 continue
-            summary["section"][block.section.heading] += 1
-            summary["kind"][str(row["kind"])] += 1
+            counts["section"][block.section.heading] += 1
+            counts["kind"][str(row["kind"])] += 1
             for theme in filter(None, str(row["themes"]).split("; ")):
-                summary["theme"][theme] += 1
+                counts["theme"][theme] += 1
             for link in filter(None, str(row["model_links"]).split("; ")):
-                summary["alternative"][link.split(" – ")[0].split(" (")[0]] += 1
-    return summary
+                counts["alternative"][link.split(" – ")[0].split(" (")[0]] += 1
 
 
 def report_html_chunks(
@@ -247,27 +252,18 @@ def report_html_chunks(
     yield render_template(
         "exports/report_head.html", title=workspace_title, exported_at=exported_at
     )
-    kept: list[SectionBlock] = []
+    summary = Summary()
     for block in blocks:
         yield render_template("exports/report_section.html", block=block)
-        kept.append(
-            SectionBlock(
-                block.page,
-                block.section,
-                [
-                    {k: row[k] for k in ("visibility", "kind", "themes", "model_links")}
-                    for row in block.rows
-                ],
-            )
-        )
-    yield render_template("exports/report_tail.html", summary=summarise(kept))
+        summary.add(block)
+    yield render_template("exports/report_tail.html", summary=summary.counts)
 
 
 def report_md_chunks(
     blocks: Iterable[SectionBlock], workspace_title: str, exported_at: str
 ) -> Iterator[str]:
     yield f"# {workspace_title}\n\nVienti {exported_at}\n\n"
-    kept: list[SectionBlock] = []
+    summary = Summary()
     for block in blocks:
         yield f"## {block.page.title}: {block.section.heading}\n\n"
         for row in block.rows:
@@ -283,18 +279,9 @@ def report_md_chunks(
             )
             yield f"{indent}- **{row['author']}** ({row['kind']}, {row['created_at']}): {text}{extra}\n"
         yield "\n"
-        kept.append(
-            SectionBlock(
-                block.page,
-                block.section,
-                [
-                    {k: row[k] for k in ("visibility", "kind", "themes", "model_links")}
-                    for row in block.rows
-                ],
-            )
-        )
+        summary.add(block)
     yield "## Yhteenveto\n\n"
-    for name, counter in summarise(kept).items():
+    for name, counter in summary.counts.items():
         yield (
             f"### {name}\n\n"
             + "".join(f"- {key}: {value}\n" for key, value in counter.most_common())
@@ -310,7 +297,7 @@ def write_docx(
     document = Document()
     document.add_heading(workspace_title, level=0)
     document.add_paragraph(f"Vienti {exported_at}")
-    kept: list[SectionBlock] = []
+    summary = Summary()
     for block in blocks:
         document.add_heading(f"{block.page.title}: {block.section.heading}", level=1)
         for row in block.rows:
@@ -324,18 +311,9 @@ def write_docx(
             paragraph.add_run(" ".join(str(row["text"]).split()))
             if row["themes"] or row["model_links"]:
                 paragraph.add_run(f"  [{row['themes']} {row['model_links']}]").italic = True
-        kept.append(
-            SectionBlock(
-                block.page,
-                block.section,
-                [
-                    {k: row[k] for k in ("visibility", "kind", "themes", "model_links")}
-                    for row in block.rows
-                ],
-            )
-        )
+        summary.add(block)
     document.add_heading("Yhteenveto", level=1)
-    for name, counter in summarise(kept).items():
+    for name, counter in summary.counts.items():
         document.add_heading(name, level=2)
         for key, value in counter.most_common():
             document.add_paragraph(f"{key}: {value}", style="List Bullet")

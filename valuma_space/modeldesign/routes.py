@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -22,6 +24,7 @@ from valuma_space.modeldesign.models import (
     Stance,
     Theme,
 )
+from valuma_space.workspaces.models import Workspace
 from valuma_space.workspaces.services import owned_or_404, workspace_or_404
 
 bp = Blueprint("design", __name__, url_prefix="/mallit")
@@ -38,13 +41,16 @@ LABELS = {
 @bp.get("/")
 @access(Access.MODERATOR)
 def index() -> str:
-    workspace = workspace_or_404()
+    return _index_page(workspace_or_404(), AlternativeForm())
+
+
+def _index_page(workspace: Workspace, form: AlternativeForm) -> str:
     return render_template(
         "modeldesign/index.html",
         alternatives=services.alternatives(workspace),
         criteria=services.criteria(workspace),
         themes=services.themes(workspace),
-        form=AlternativeForm(),
+        form=form,
         workspace=workspace,
         **LABELS,
     )
@@ -56,26 +62,21 @@ def create_alternative() -> Response | tuple[str, int]:
     workspace = workspace_or_404()
     form = AlternativeForm()
     if form.validate_on_submit():
-        alternative = services.save_alternative(
-            workspace,
-            None,
-            AlternativeKind(form.kind.data),
-            form.title.data,
-            form.description.data or "",
-            AlternativeStatus(form.status.data),
-        )
+        alternative = _save(workspace, None, form)
         db.session.commit()
         return redirect(url_for("design.alternative", alternative_id=alternative.id), code=303)
-    html = render_template(
-        "modeldesign/index.html",
-        alternatives=services.alternatives(workspace),
-        criteria=services.criteria(workspace),
-        themes=services.themes(workspace),
-        form=form,
-        workspace=workspace,
-        **LABELS,
+    return _index_page(workspace, form), 400
+
+
+def _save(workspace: Workspace, item: Alternative | None, form: AlternativeForm) -> Alternative:
+    return services.save_alternative(
+        workspace,
+        item,
+        AlternativeKind(form.kind.data),
+        form.title.data,
+        form.description.data or "",
+        AlternativeStatus(form.status.data),
     )
-    return html, 400
 
 
 @bp.route("/vaihtoehdot/<int:alternative_id>", methods=["GET", "POST"])
@@ -87,50 +88,36 @@ def alternative(alternative_id: int) -> Response | tuple[str, int]:
         form.description.data = item.description_markdown
         form.kind.data, form.status.data = item.kind.value, item.status.value
     elif form.validate_on_submit():
-        services.save_alternative(
-            workspace_or_404(),
-            item,
-            AlternativeKind(form.kind.data),
-            form.title.data,
-            form.description.data or "",
-            AlternativeStatus(form.status.data),
-        )
+        _save(workspace_or_404(), item, form)
         db.session.commit()
         flash(_("Vaihtoehto on tallennettu."), "success")
         return redirect(url_for("design.alternative", alternative_id=item.id), code=303)
     page = services.alternative_page(item)
-    html = render_template(
-        "modeldesign/alternative.html",
-        page=page,
-        form=form,
-        criteria=services.criteria(workspace_or_404()),
-        **LABELS,
-    )
+    html = render_template("modeldesign/alternative.html", page=page, form=form, **LABELS)
     return html, 400 if form.errors else 200
 
 
 @bp.post("/kriteerit")
 @access(Access.MODERATOR)
 def add_criterion() -> Response:
-    try:
-        services.add_criterion(workspace_or_404(), request.form.get("name", ""))
-    except services.DesignRefused as refused:
-        flash(str(refused.message), "error")
-        return redirect(url_for("design.index", _anchor="criteria"), code=303)
-    db.session.commit()
-    return redirect(url_for("design.index", _anchor="criteria"), code=303)
+    return _add_named(services.add_criterion, "criteria")
 
 
 @bp.post("/teemat")
 @access(Access.MODERATOR)
 def add_theme() -> Response:
+    return _add_named(services.add_theme, "themes")
+
+
+def _add_named(add: Callable[[Workspace, str], object], anchor: str) -> Response:
+    """Criteria and themes are added by name alone, from their boxes on the index page."""
     try:
-        services.add_theme(workspace_or_404(), request.form.get("name", ""))
+        add(workspace_or_404(), request.form.get("name", ""))
     except services.DesignRefused as refused:
         flash(str(refused.message), "error")
-        return redirect(url_for("design.index", _anchor="themes"), code=303)
-    db.session.commit()
-    return redirect(url_for("design.index", _anchor="themes"), code=303)
+    else:
+        db.session.commit()
+    return redirect(url_for("design.index", _anchor=anchor), code=303)
 
 
 @bp.get("/matriisi")
