@@ -73,6 +73,9 @@ class Config:
         self.MAIL_RETRY_MAX_SECONDS = _int(env, "MAIL_RETRY_MAX_SECONDS", 600)
         self.MAIL_GIVE_UP_AFTER = _int(env, "MAIL_GIVE_UP_AFTER", 24 * 3600)
         self.DISCUSSION_POLL_SECONDS = _int(env, "DISCUSSION_POLL_SECONDS", 20)
+        self.NOTIFY_BUNDLE_MINUTES = _int(env, "NOTIFY_BUNDLE_MINUTES", 15)
+        # A button on the moderation page that sends the digests at once, for trying them out.
+        self.DIGEST_BUTTON = _bool(env.get("DIGEST_BUTTON"), default=self.DEBUG)
         # The outbox decides where mail goes (see mail/transports.py), never Flask-Mail's own
         # testing switch.
         self.MAIL_SUPPRESS_SEND = False

@@ -19,6 +19,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
 from config import TestingConfig
+from tests.smtp import SmtpServer
 from valuma_space import create_app
 from valuma_space.extensions import db
 
@@ -99,6 +100,14 @@ def client(app: Flask) -> FlaskClient:
 def allowed_smtp_ports() -> set[int]:
     """Ports of the in-process SMTP servers a test starts; the only ones it may reach."""
     return set()
+
+
+@pytest.fixture
+def smtp(allowed_smtp_ports: set[int]) -> Iterator[SmtpServer]:
+    server = SmtpServer()
+    allowed_smtp_ports.add(server.port)
+    yield server
+    server.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urlsplit
 
+from babel.messages.catalog import Catalog, Message
+from babel.messages.pofile import read_po
 from flask import Flask, current_app
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
@@ -90,6 +93,32 @@ def interface_text(html: str, page_language: str) -> str:
     parser = _InterfaceText(page_language)
     parser.feed(html)
     return "\n".join(parser.chunks)
+
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "valuma_space" / "translations"
+
+
+def catalog(language: str) -> Catalog:
+    with open(TRANSLATIONS / language / "LC_MESSAGES" / "messages.po", "rb") as po:
+        return read_po(po)
+
+
+def _msgid(message: Message) -> str:
+    return message.id if isinstance(message.id, str) else message.id[0]
+
+
+def finnish_left_in(html: str, language: str) -> list[str]:
+    """Finnish interface strings still on a page shown in another language."""
+    translated = catalog(language)
+    # Strings that read the same in both languages (place names, "ELY") are not a failure.
+    same_in_both = {
+        _msgid(m)
+        for m in translated
+        if m.id and (m.string if isinstance(m.string, str) else m.string[0]) == _msgid(m)
+    }
+    finnish = {_msgid(m) for m in translated if m.id} - same_in_both
+    text = interface_text(html, language)
+    return [s for s in finnish if "%(" not in s and len(s) > 3 and s in text]
 
 
 def sent_mails(app: Flask) -> list[OutgoingMail]:

@@ -3,23 +3,18 @@ lost while the server is down."""
 
 from __future__ import annotations
 
-import email
 import re
-import socket
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import timedelta
 from email.message import Message
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from flask import Flask
 from sqlalchemy import func, select
 
 from tests.factories import make_page, make_workspace
 from tests.helpers import confirm_link, csrf_token, link_path, post_form
+from tests.smtp import SmtpServer, parts
 from valuma_space.auth.models import User
 from valuma_space.auth.tokens import LinkToken
 from valuma_space.db import utcnow
@@ -30,52 +25,9 @@ from valuma_space.mail.outbox import deliver_due
 LINK = re.compile(r"https?://\S+/kirjaudu/vahvista/[A-Za-z0-9_-]+")
 
 
-@dataclass
-class Collector:
-    messages: list[Message] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        with self.lock:
-            self.messages.append(email.message_from_bytes(envelope.original_content))
-        return "250 Message accepted for delivery"
-
-
-class SmtpServer:
-    """An SMTP server on a fixed free port that a test can start late, as a server coming back."""
-
-    def __init__(self) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.collector = Collector()
-        self.controller: Controller | None = None
-
-    def start(self) -> None:
-        self.controller = Controller(self.collector, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-
-@pytest.fixture
-def smtp(allowed_smtp_ports: set[int]) -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    allowed_smtp_ports.add(server.port)
-    yield server
-    server.stop()
-
-
 @pytest.fixture
 def config_overrides(smtp: SmtpServer) -> dict[str, Any]:
-    return {
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": smtp.port,
-        "MAIL_DEFAULT_SENDER": "valuma@test.example",
-    }
+    return smtp.config()
 
 
 @pytest.fixture
@@ -85,18 +37,8 @@ def workspace(app: Flask):
     return workspace
 
 
-def _parts(message: Message) -> dict[str, str]:
-    parts = {}
-    for part in message.walk():
-        if part.get_content_type() in {"text/plain", "text/html"}:
-            parts[part.get_content_type()] = part.get_payload(decode=True).decode(
-                part.get_content_charset() or "utf-8"
-            )
-    return parts
-
-
 def _link_in(message: Message) -> str:
-    links = set(LINK.findall(_parts(message)["text/plain"]))
+    links = set(LINK.findall(parts(message)["text/plain"]))
     assert len(links) == 1, links
     return links.pop()
 
@@ -115,12 +57,12 @@ def test_the_whole_flow_through_a_real_smtp_server(app: Flask, smtp: SmtpServer,
     [message] = smtp.collector.messages
     assert message["To"] == "smtp.user@kunta.fi"
     assert message["From"] == "valuma@test.example"
-    parts = _parts(message)
-    assert set(parts) == {"text/plain", "text/html"}
+    bodies = parts(message)
+    assert set(bodies) == {"text/plain", "text/html"}
     assert "Kirjaudu" not in message["Subject"]  # written in the user's language, Swedish
     link = _link_in(message)
     assert link.startswith(app.config["BASE_URL"])
-    assert link in parts["text/html"]
+    assert link in bodies["text/html"]
     response = confirm_link(client, link_path(link))
     assert response.status_code == 302
     assert client.get("/profiili").status_code == 200

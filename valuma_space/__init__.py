@@ -48,11 +48,13 @@ def create_app(config: Config | None = None) -> Flask:
     cli.init_app(app)
     from valuma_space.auth.login import track_visits
     from valuma_space.auth.names import public_name
+    from valuma_space.notifications.routes import unread_for_header
     from valuma_space.workspaces.services import site_title
 
     app.before_request(enforce_access)
     app.before_request(track_visits)
     app.jinja_env.globals["site_title"] = site_title
+    app.jinja_env.globals["unread_notifications"] = unread_for_header
     app.add_template_filter(public_name, "public_name")
     return app
 
@@ -113,6 +115,7 @@ def _register_blueprints(app: Flask) -> None:
     from valuma_space.materials.routes import bp as materials_bp
     from valuma_space.modeldesign.routes import bp as design_bp
     from valuma_space.moderation.routes import bp as moderation_bp
+    from valuma_space.notifications.routes import bp as notifications_bp
     from valuma_space.workspaces.routes import bp as workspace_admin_bp
 
     for blueprint in (
@@ -125,6 +128,7 @@ def _register_blueprints(app: Flask) -> None:
         moderation_bp,
         design_bp,
         exports_bp,
+        notifications_bp,
         workspace_admin_bp,
         mail_bp,
     ):

@@ -86,13 +86,30 @@ def send_mail(once: bool, poll: float) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if once:
         report = deliver_due()
-        click.echo(f"sent {report.sent}, to retry {report.retried}, given up {report.given_up}")
+        click.echo(
+            f"sent {report.sent}, to retry {report.retried}, given up {report.given_up},"
+            f" nothing left to send {report.dropped}"
+        )
         return
     stop = threading.Event()
     for signal_number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signal_number, lambda *_: stop.set())
     click.echo("Delivering the outbox; SIGTERM or Ctrl+C stops.")
     run_sender(app, stop, poll)
+
+
+@valuma.command("send-digests")
+@with_appcontext
+def send_digests_command() -> None:
+    """Queue the daily and weekly digests that are due (run it from cron, e.g. every morning).
+
+    Running it again, or twice at once, sends nobody a second digest for the same day or week;
+    `send-mail` delivers them.
+    """
+    from valuma_space.notifications.digests import send_digests
+
+    count = send_digests()
+    click.echo(f"{count} digest(s) queued")
 
 
 @valuma.command("purge")

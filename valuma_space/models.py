@@ -14,6 +14,7 @@ from valuma_space.modeldesign.models import (
     comment_themes,
 )
 from valuma_space.moderation.models import ModerationLogEntry, ModeratorNote, Report
+from valuma_space.notifications.models import Digest, Notification
 from valuma_space.workspaces.models import Invitation, Workspace
 
 __all__ = [
@@ -26,10 +27,12 @@ __all__ = [
     "CommentLink",
     "CommentRevision",
     "Criterion",
+    "Digest",
     "Invitation",
     "LinkToken",
     "ModerationLogEntry",
     "ModeratorNote",
+    "Notification",
     "OutboxMessage",
     "Page",
     "Report",

@@ -7,9 +7,11 @@ import hmac
 from flask import Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from valuma_space.auth.models import User
 from valuma_space.extensions import db, login_manager
+from valuma_space.notifications.services import unread_count_of
 
 
 @login_manager.user_loader
@@ -17,12 +19,18 @@ def load_user(cookie_id: str) -> User | None:
     """Cookies carry "<id>:<session token>"; a token that no longer matches (after sign-out,
     or from a copied cookie) signs no one in."""
     user_id, _, token = cookie_id.partition(":")
-    try:
-        user = db.session.get(User, int(user_id))
-    except ValueError:
+    if not user_id.isdigit():
         return None
-    if user is None or not token or not hmac.compare_digest(user.session_token, token):
+    # The header shows the unread count on every page: fetched with the user, it costs nothing.
+    row = db.session.execute(
+        select(User, unread_count_of(User.id)).where(User.id == int(user_id))
+    ).first()
+    if row is None:
         return None
+    user, unread = row
+    if not token or not hmac.compare_digest(user.session_token, token):
+        return None
+    user.unread_notifications = unread
     return user
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from valuma_space.auth.choices import OrganisationType, Region
 from valuma_space.db import UTCDateTime, str_enum, utcnow
 from valuma_space.extensions import db
+from valuma_space.notifications.models import DigestFrequency
 
 
 def new_session_token() -> str:
@@ -79,6 +80,17 @@ class User(UserMixin, db.Model):
     """The latest request of the current visit."""
     previous_visit_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     """When the visit before this one ended: "new since your previous visit" counts from here."""
+    mail_replies: Mapped[bool] = mapped_column(default=True)
+    mail_mentions: Mapped[bool] = mapped_column(default=True)
+    mail_moderation: Mapped[bool] = mapped_column(default=True)
+    mail_input_used: Mapped[bool] = mapped_column(default=True)
+    """Whether "how your input was used" notifications are mailed (the app lists them anyway)."""
+    digest: Mapped[DigestFrequency] = mapped_column(
+        str_enum(DigestFrequency), default=DigestFrequency.WEEKLY
+    )
+    digest_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """The next digest tells what is new after this: the end of the previous one, or when the
+    person chose to get them. None: since the account was created."""
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"

@@ -197,6 +197,13 @@ def export_user_data(user: User) -> dict[str, Any]:
             "created_at": _iso(user.created_at),
             "last_login_at": _iso(user.last_login_at),
         },
+        "notification_settings": {
+            "mail_replies": user.mail_replies,
+            "mail_mentions": user.mail_mentions,
+            "mail_moderation": user.mail_moderation,
+            "mail_input_used": user.mail_input_used,
+            "digest": user.digest.value,
+        },
         "comments": [
             {
                 "id": comment.id,

@@ -25,6 +25,7 @@ from valuma_space.db import utcnow
 from valuma_space.extensions import db
 from valuma_space.materials.markdown import render_comment_markdown
 from valuma_space.materials.models import Page, Section
+from valuma_space.notifications.services import comment_published
 from valuma_space.workspaces.models import Workspace
 
 MAX_BODY_LENGTH = 5000
@@ -172,6 +173,7 @@ def add_comment(
         existing = db.session.scalars(select(Comment).where(Comment.idempotency_key == key)).one()
         return existing, False
     bump_discussion(section.id)
+    comment_published(comment)
     return comment, True
 
 
@@ -203,6 +205,7 @@ def edit_comment(
         comment.visibility = Visibility.PENDING  # an approved text changed: approve it again
     bump_discussion(comment.section_id)
     db.session.flush()
+    comment_published(comment)  # tells whoever an edit newly mentions
     return comment
 
 

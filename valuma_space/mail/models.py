@@ -15,6 +15,9 @@ class MailKind(StrEnum):
     CHANGE_EMAIL = "change_email"
     INVITATION = "invitation"
     """A sign-in link with the workspace's invitation."""
+    NOTIFICATION = "notification"
+    """The notifications of one kind gathered for one person (notifications/mail.py)."""
+    DIGEST = "digest"
 
 
 class OutboxStatus(StrEnum):
@@ -22,6 +25,8 @@ class OutboxStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     """Given up after MAIL_GIVE_UP_AFTER seconds of failures."""
+    DROPPED = "dropped"
+    """Nothing was left to say when it was due (its comments hidden, the person unsubscribed)."""
 
 
 class OutboxMessage(db.Model):
@@ -44,7 +49,8 @@ class OutboxMessage(db.Model):
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
-    """For an email change: the account whose address changes."""
+    """For an email change: the account whose address changes; for notifications and digests:
+    the person they are for."""
     status: Mapped[OutboxStatus] = mapped_column(
         str_enum(OutboxStatus), default=OutboxStatus.PENDING
     )

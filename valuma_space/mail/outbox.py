@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app, render_template, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -23,8 +22,10 @@ from valuma_space.auth.models import User
 from valuma_space.auth.tokens import TokenPurpose, discard_token_of, issue_token
 from valuma_space.db import utcnow
 from valuma_space.extensions import db
+from valuma_space.mail.context import writing_mail
 from valuma_space.mail.models import MailKind, OutboxMessage, OutboxStatus
 from valuma_space.mail.transports import OutgoingMail, transport_for
+from valuma_space.notifications.mail import COMPOSERS, gather_bundles
 from valuma_space.workspaces.services import current_workspace, may_sign_up
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ class DeliveryReport:
     sent: int = 0
     retried: int = 0
     given_up: int = 0
+    dropped: int = 0
 
     @property
     def attempted(self) -> int:
@@ -70,7 +72,11 @@ def _claim_next(now: datetime) -> OutboxMessage | None:
     ).first()
 
 
-def _compose(message: OutboxMessage, now: datetime) -> OutgoingMail:
+def _compose(message: OutboxMessage, now: datetime) -> OutgoingMail | None:
+    """The mail to send; None when there is nothing left to say (see notifications/mail.py)."""
+    composer = COMPOSERS.get(message.kind)
+    if composer is not None:
+        return composer(message)
     config = current_app.config
     if message.kind in {MailKind.SIGN_IN, MailKind.INVITATION} and not _may_enter(
         message.recipient
@@ -87,11 +93,7 @@ def _compose(message: OutboxMessage, now: datetime) -> OutgoingMail:
         user_id=message.user_id,
         now=now,
     )
-    # Links are built from BASE_URL, never from whatever Host a request carried.
-    with (
-        current_app.test_request_context("/", base_url=config["BASE_URL"]),
-        force_locale(message.locale),
-    ):
+    with writing_mail(message.locale):
         workspace = current_workspace()
         if message.kind == MailKind.INVITATION:
             link = url_for("auth.confirm", token=token, _external=True)
@@ -135,12 +137,8 @@ def _may_enter(email: str) -> bool:
 
 def _compose_refusal(message: OutboxMessage) -> OutgoingMail:
     """A mail without a link, telling why there is none."""
-    config = current_app.config
-    with (
-        current_app.test_request_context("/", base_url=config["BASE_URL"]),
-        force_locale(message.locale),
-    ):
-        context = {"contact": config["CONTACT_EMAIL"]}
+    with writing_mail(message.locale):
+        context = {"contact": current_app.config["CONTACT_EMAIL"]}
         subject = _("VALUMA Space: työtila on vain kutsutuille")
         text = render_template("email/not_invited.txt", **context)
         html = render_template("email/not_invited.html", **context)
@@ -158,6 +156,7 @@ def deliver_due(now: datetime | None = None, limit: int = 500) -> DeliveryReport
     report = DeliveryReport()
     transport = transport_for(current_app._get_current_object())  # type: ignore[attr-defined]
     give_up_after = timedelta(seconds=current_app.config["MAIL_GIVE_UP_AFTER"])
+    gather_bundles(now or utcnow())
     for _attempt in range(limit):
         moment = now or utcnow()
         message = _claim_next(moment)
@@ -165,6 +164,11 @@ def deliver_due(now: datetime | None = None, limit: int = 500) -> DeliveryReport
             break
         message.attempts += 1
         outgoing = _compose(message, moment)
+        if outgoing is None:
+            message.status = OutboxStatus.DROPPED
+            report.dropped += 1
+            db.session.commit()
+            continue
         try:
             transport.send(outgoing)
         except TEMPORARY_FAILURES as error:

@@ -8,6 +8,8 @@ import logging
 import sys
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from email import policy
+from email.mime.base import MIMEBase
 from pathlib import Path
 from typing import Protocol
 
@@ -29,10 +31,21 @@ class OutgoingMail:
     link: str
     """The one link in the mail, for the console and the development outbox page."""
     created_at: datetime = field(default_factory=utcnow)
+    headers: dict[str, str] = field(default_factory=dict)
+    """Extra header fields, such as List-Unsubscribe."""
 
 
 class Transport(Protocol):
     def send(self, message: OutgoingMail) -> None: ...
+
+
+class _Message(Message):
+    def _message(self) -> MIMEBase:
+        built = super()._message()
+        # Folding at 78 columns would turn a long List-Unsubscribe URL into encoded words, which
+        # mail clients do not read as a URL; RFC 5322 allows lines of up to 998 characters.
+        built.policy = policy.SMTP.clone(max_line_length=998)
+        return built
 
 
 class SmtpTransport:
@@ -40,11 +53,12 @@ class SmtpTransport:
 
     def send(self, message: OutgoingMail) -> None:
         mail.send(
-            Message(
+            _Message(
                 subject=message.subject,
                 recipients=[message.recipient],
                 body=message.text,
                 html=message.html,
+                extra_headers=message.headers or None,
             )
         )
 

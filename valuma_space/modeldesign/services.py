@@ -25,6 +25,7 @@ from valuma_space.modeldesign.models import (
     Theme,
     comment_themes,
 )
+from valuma_space.notifications.services import input_linked
 from valuma_space.workspaces.models import Workspace
 
 PUBLISHED_PAGE_SLUG = "mallivaihtoehdot"
@@ -188,6 +189,9 @@ def link_comment(
     )
     db.session.add(link)
     db.session.flush()
+    input_linked(
+        comment, moderator, _used_in(alternative.title, criterion.name if criterion else None)
+    )
     return link
 
 
@@ -209,6 +213,10 @@ def links_of(comment: Comment) -> list[tuple[CommentLink, Alternative, Criterion
     ]
 
 
+def _used_in(alternative_title: str, criterion_name: str | None) -> str:
+    return f"{alternative_title} – {criterion_name}" if criterion_name else alternative_title
+
+
 def usage_in_section(section_id: int, author_id: int) -> dict[int, list[str]]:
     """For a participant: how each of their comments in a section was used, one query."""
     result: dict[int, list[str]] = defaultdict(list)
@@ -221,7 +229,7 @@ def usage_in_section(section_id: int, author_id: int) -> dict[int, list[str]]:
         .order_by(CommentLink.created_at)
     )
     for comment_id, title, criterion in rows:
-        result[comment_id].append(f"{title} – {criterion}" if criterion else title)
+        result[comment_id].append(_used_in(title, criterion))
     return dict(result)
 
 

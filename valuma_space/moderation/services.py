@@ -26,6 +26,8 @@ from valuma_space.moderation.models import (
     ReportStatus,
     TriageStatus,
 )
+from valuma_space.notifications.models import ModerationOutcome
+from valuma_space.notifications.services import comment_moderated
 from valuma_space.workspaces.models import Workspace
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -82,6 +84,7 @@ def approve(comment: Comment, moderator: User) -> None:
         raise CommentRefused(_l("Vain hyväksyntää odottavan kommentin voi hyväksyä."))
     _set_visibility(comment, moderator, Visibility.VISIBLE)
     db.session.flush()
+    comment_moderated(comment, moderator, ModerationOutcome.APPROVED)
 
 
 def reject(comment: Comment, moderator: User, reason: str) -> None:
@@ -92,6 +95,7 @@ def reject(comment: Comment, moderator: User, reason: str) -> None:
         raise ReasonRequired
     _set_visibility(comment, moderator, Visibility.HIDDEN, reason.strip())
     db.session.flush()
+    comment_moderated(comment, moderator, ModerationOutcome.REJECTED, reason.strip())
 
 
 def hide(comment: Comment, moderator: User, reason: str) -> None:
@@ -103,6 +107,7 @@ def hide(comment: Comment, moderator: User, reason: str) -> None:
     _set_visibility(comment, moderator, Visibility.HIDDEN, reason.strip())
     _resolve_reports(comment, ReportStatus.UPHELD)
     db.session.flush()
+    comment_moderated(comment, moderator, ModerationOutcome.HIDDEN, reason.strip())
 
 
 def restore(comment: Comment, moderator: User) -> None:
@@ -110,6 +115,7 @@ def restore(comment: Comment, moderator: User) -> None:
         raise CommentRefused(_l("Vain piilotetun kommentin voi palauttaa."))
     _set_visibility(comment, moderator, Visibility.VISIBLE)
     db.session.flush()
+    comment_moderated(comment, moderator, ModerationOutcome.RESTORED)
 
 
 # --- reports ----------------------------------------------------------------------------------

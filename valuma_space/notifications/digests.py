@@ -1,0 +1,146 @@
+"""Digests: what is new for one person since their previous digest, daily or weekly.
+
+`send_digests` is what `flask valuma send-digests` runs from cron. A digest row per person and
+period (a Helsinki day, or an ISO week) makes a second run, or two runs at once, send nothing
+twice; a period with nothing new sends nothing and leaves the next digest to tell it all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from valuma_space.auth.models import User
+from valuma_space.comments.models import Comment, Visibility
+from valuma_space.db import utcnow
+from valuma_space.extensions import db
+from valuma_space.mail.models import MailKind
+from valuma_space.materials.models import Page, Section, SectionVersion
+from valuma_space.notifications.models import Digest, DigestFrequency
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+TOP_AGREED = 3
+MODERATOR_REPLIES = 5
+
+
+def period_of(frequency: DigestFrequency, moment: datetime) -> str:
+    local = moment.astimezone(HELSINKI)
+    if frequency == DigestFrequency.DAILY:
+        return local.date().isoformat()
+    year, week, _day = local.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+@dataclass
+class DigestContents:
+    sections: list[tuple[Section, bool]] = field(default_factory=list)
+    """Sections published or updated in the period, each with whether it is new."""
+    comment_counts: list[tuple[Section, int]] = field(default_factory=list)
+    most_agreed: list[Comment] = field(default_factory=list)
+    moderator_replies: list[Comment] = field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        return not (self.sections or self.comment_counts or self.moderator_replies)
+
+
+def _published_between(since: datetime, until: datetime, user: User):
+    """Comments anyone may read that appeared in the period, the person's own left out."""
+    return (
+        (Comment.visibility == Visibility.VISIBLE)
+        & (Comment.published_at >= since)
+        & (Comment.published_at < until)
+        & (Comment.author_id.is_(None) | (Comment.author_id != user.id))
+    )
+
+
+def _readable():
+    return Section.is_published.is_(True) & Page.is_published.is_(True)
+
+
+def digest_contents(user: User, since: datetime, until: datetime) -> DigestContents:
+    """What the digest tells: four queries, however much happened."""
+    versions = db.session.execute(
+        select(Section, func.min(SectionVersion.number))
+        .join(SectionVersion, SectionVersion.section_id == Section.id)
+        .join(Page, Page.id == Section.page_id)
+        .where(SectionVersion.published_at >= since, SectionVersion.published_at < until)
+        .where(_readable())
+        .group_by(Section.id, Page.position)
+        .order_by(Page.position, Section.position)
+    ).all()
+    new_comments = _published_between(since, until, user)
+    counts = db.session.execute(
+        select(Section, func.count(Comment.id))
+        .join(Comment, Comment.section_id == Section.id)
+        .join(Page, Page.id == Section.page_id)
+        .where(new_comments, _readable())
+        .group_by(Section.id, Page.position)
+        .order_by(Page.position, Section.position)
+    ).all()
+    with_section = (joinedload(Comment.author), joinedload(Comment.section))
+    most_agreed = db.session.scalars(
+        select(Comment)
+        .join(Section, Section.id == Comment.section_id)
+        .join(Page, Page.id == Section.page_id)
+        .where(new_comments, _readable(), Comment.agree_count > 0)
+        .options(*with_section)
+        .order_by(Comment.agree_count.desc(), Comment.id)
+        .limit(TOP_AGREED)
+    ).all()
+    moderator_replies = db.session.scalars(
+        select(Comment)
+        .join(Section, Section.id == Comment.section_id)
+        .join(Page, Page.id == Section.page_id)
+        .where(new_comments, _readable(), Comment.by_moderator.is_(True))
+        .options(*with_section)
+        .order_by(Comment.published_at.desc(), Comment.id)
+        .limit(MODERATOR_REPLIES)
+    ).all()
+    return DigestContents(
+        sections=[(section, first == 1) for section, first in versions],
+        comment_counts=[(section, count) for section, count in counts],
+        most_agreed=list(most_agreed),
+        moderator_replies=list(moderator_replies),
+    )
+
+
+def send_digests(now: datetime | None = None) -> int:
+    """Put in the outbox the digest of everyone whose day or week has one due; returns how
+    many. Safe to run again, and to run twice at once."""
+    from valuma_space.mail.outbox import enqueue
+
+    now = now or utcnow()
+    queued = 0
+    for frequency in (DigestFrequency.DAILY, DigestFrequency.WEEKLY):
+        period = period_of(frequency, now)
+        already = exists().where(Digest.user_id == User.id, Digest.period == period)
+        users = db.session.scalars(
+            select(User).where(User.digest == frequency, ~already).order_by(User.id)
+        ).all()
+        for user in users:
+            since = user.digest_since or user.created_at
+            if since >= now or digest_contents(user, since, now).is_empty():
+                continue
+            try:
+                with db.session.begin_nested():
+                    message = enqueue(MailKind.DIGEST, user.email, user.locale, user=user)
+                    db.session.add(
+                        Digest(
+                            user_id=user.id,
+                            period=period,
+                            since=since,
+                            until=now,
+                            outbox_id=message.id,
+                        )
+                    )
+            except IntegrityError:
+                continue  # another run took this person's digest for the period
+            user.digest_since = now
+            db.session.commit()
+            queued += 1
+    return queued

@@ -1,0 +1,82 @@
+"""@mentions: finding the people a comment names, and the names offered while typing one.
+
+A mention is "@" followed by a person's name exactly as they chose to show it (auth/names.py),
+so that a mention typed by hand works as well as one picked from the suggestions, and so that
+nobody can be found by a name they chose not to show.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import or_, select
+
+from valuma_space.auth.models import User
+from valuma_space.auth.names import UNNAMED, public_name
+from valuma_space.extensions import db
+
+MENTION_START = re.compile(r"(?<![\w@])@(\w+)")
+MAX_MENTIONS = 20
+SUGGESTION_LIMIT = 8
+_NAME_COLUMNS = (User.display_name, User.organisation, User.pseudonym)
+
+
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _named_like(pattern: str):
+    return or_(*(column.ilike(pattern, escape="\\") for column in _NAME_COLUMNS))
+
+
+def _ends_a_word(text: str, position: int) -> bool:
+    return position >= len(text) or not (text[position].isalnum() or text[position] == "_")
+
+
+def mentioned_users(text: str, author_id: int | None) -> list[User]:
+    """The people the text mentions, the author left out."""
+    starts = [(match.start(), match.group(1)) for match in MENTION_START.finditer(text)]
+    if not starts:
+        return []
+    words = {word for _start, word in starts[:MAX_MENTIONS]}
+    # SQLite folds only ASCII case, so ask for the spellings a writer is likely to use.
+    spellings = {variant for word in words for variant in (word, word.lower(), word.capitalize())}
+    candidates = db.session.scalars(
+        select(User).where(or_(*(_named_like(f"{_like_escaped(s)}%") for s in spellings)))
+    )
+    found: dict[int, User] = {}
+    for user in candidates:
+        name = public_name(user)
+        if user.id == author_id or name == str(UNNAMED):
+            continue
+        folded = name.casefold()
+        for start, _word in starts:
+            end = start + 1 + len(name)
+            if text[start + 1 : end].casefold() == folded and _ends_a_word(text, end):
+                found[user.id] = user
+                break
+    return list(found.values())
+
+
+def name_suggestions(typed: str, viewer_id: int) -> list[str]:
+    """Names that a word of begins with what was typed after "@", as each person shows it."""
+    typed = typed.strip()[:60]
+    if not typed:
+        return []
+    folded = typed.casefold()
+    rows = db.session.scalars(
+        select(User)
+        .where(User.id != viewer_id, _named_like(f"%{_like_escaped(typed)}%"))
+        .order_by(User.display_name, User.id)
+        .limit(200)
+    )
+    names: set[str] = set()
+    for user in rows:
+        name = public_name(user)
+        if name == str(UNNAMED):
+            continue
+        if name.casefold().startswith(folded) or any(
+            word.casefold().startswith(folded) for word in name.split()
+        ):
+            names.add(name)
+    return sorted(names, key=str.casefold)[:SUGGESTION_LIMIT]

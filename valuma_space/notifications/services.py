@@ -1,0 +1,286 @@
+"""Who is told what. Notifications are written in the transaction of the action that causes
+them; nobody hears of their own actions, and a notification about a comment shows (in the app
+and in mail) only while the recipient may see that comment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import ColumnElement, ScalarSelect, and_, func, or_, select, update
+from sqlalchemy.orm import joinedload
+
+from valuma_space.auth.models import User
+from valuma_space.comments.models import Comment, Visibility
+from valuma_space.db import utcnow
+from valuma_space.extensions import db
+from valuma_space.notifications.mentions import mentioned_users
+from valuma_space.notifications.models import (
+    SUBSCRIPTION_OF,
+    DigestFrequency,
+    ModerationOutcome,
+    Notification,
+    NotificationKind,
+    Subscription,
+)
+
+PAGE_SIZE = 30
+
+MAIL_SETTING = {
+    Subscription.REPLIES: "mail_replies",
+    Subscription.MENTIONS: "mail_mentions",
+    Subscription.MODERATION: "mail_moderation",
+    Subscription.INPUT_USED: "mail_input_used",
+}
+
+# About the recipient's own comment, which they may always see; the others are about somebody
+# else's comment and vanish when it is hidden or deleted.
+ABOUT_OWN_COMMENT = (NotificationKind.MODERATION, NotificationKind.INPUT_LINKED)
+ABOUT_NEW_COMMENT = (
+    NotificationKind.REPLY,
+    NotificationKind.THREAD_REPLY,
+    NotificationKind.MENTION,
+    NotificationKind.MODERATOR_REPLY,
+)
+
+
+def wants_mail(user: User, kind: NotificationKind) -> bool:
+    return bool(getattr(user, MAIL_SETTING[SUBSCRIPTION_OF[kind]]))
+
+
+def _notify(
+    user: User,
+    kind: NotificationKind,
+    comment: Comment,
+    actor: User | None,
+    outcome: ModerationOutcome | None = None,
+    detail: str = "",
+) -> None:
+    if actor is not None and actor.id == user.id:
+        return
+    db.session.add(
+        Notification(
+            user_id=user.id,
+            kind=kind,
+            comment_id=comment.id,
+            actor_id=actor.id if actor is not None else None,
+            outcome=outcome,
+            detail=detail,
+            waiting_for_mail=wants_mail(user, kind),
+        )
+    )
+
+
+def _thread_authors(comment: Comment) -> set[int]:
+    """Who wrote in the comment's thread (its root and everything under it), in one query."""
+    rows = db.session.execute(
+        select(Comment.id, Comment.parent_id, Comment.author_id).where(
+            Comment.section_id == comment.section_id,
+            Comment.published_at.is_not(None),
+            Comment.visibility != Visibility.DELETED,
+        )
+    ).all()
+    parent_of = {row.id: row.parent_id for row in rows}
+    parent_of[comment.id] = comment.parent_id
+
+    def root(comment_id: int) -> int:
+        seen = set()
+        while parent_of.get(comment_id) is not None and comment_id not in seen:
+            seen.add(comment_id)
+            comment_id = parent_of[comment_id]  # type: ignore[assignment]
+        return comment_id
+
+    thread = root(comment.id)
+    return {row.author_id for row in rows if row.author_id is not None and root(row.id) == thread}
+
+
+def comment_published(comment: Comment) -> None:
+    """A comment became visible to everyone: tell the author of the comment it answers, the
+    others in its thread and the people it mentions, each once, however often it is called."""
+    if comment.visibility != Visibility.VISIBLE or comment.published_at is None:
+        return
+    told = set(
+        db.session.scalars(
+            select(Notification.user_id).where(
+                Notification.comment_id == comment.id,
+                Notification.kind.in_(ABOUT_NEW_COMMENT),
+            )
+        )
+    )
+    kinds: dict[int, NotificationKind] = {}
+    # From the least to the most specific: a later kind replaces an earlier one for a person.
+    if comment.parent_id is not None:
+        for author_id in _thread_authors(comment):
+            kinds[author_id] = NotificationKind.THREAD_REPLY
+    mentioned = {user.id: user for user in mentioned_users(comment.body_markdown, None)}
+    for user_id in mentioned:
+        kinds[user_id] = NotificationKind.MENTION
+    parent = db.session.get(Comment, comment.parent_id) if comment.parent_id else None
+    if parent is not None and parent.author_id is not None:
+        kinds[parent.author_id] = (
+            NotificationKind.MODERATOR_REPLY if comment.by_moderator else NotificationKind.REPLY
+        )
+    for user_id in told | {comment.author_id}:
+        kinds.pop(user_id, None)  # type: ignore[arg-type]
+    if not kinds:
+        return
+    users = db.session.scalars(select(User).where(User.id.in_(kinds)))
+    for user in users:
+        _notify(user, kinds[user.id], comment, comment.author)
+    db.session.flush()
+
+
+def comment_moderated(
+    comment: Comment, moderator: User, outcome: ModerationOutcome, reason: str = ""
+) -> None:
+    """Tell the author what a moderator decided about their comment, and, when it became
+    visible, everyone the comment concerns."""
+    if comment.author is not None:
+        _notify(comment.author, NotificationKind.MODERATION, comment, moderator, outcome, reason)
+    if outcome in {ModerationOutcome.APPROVED, ModerationOutcome.RESTORED}:
+        comment_published(comment)
+    db.session.flush()
+
+
+def input_linked(comment: Comment, moderator: User, used_in: str) -> None:
+    """Tell the author that their comment now informs an alternative (`used_in` names it)."""
+    if comment.author is not None:
+        _notify(comment.author, NotificationKind.INPUT_LINKED, comment, moderator, detail=used_in)
+        db.session.flush()
+
+
+# --- the person's list ------------------------------------------------------------------------
+
+
+def shown_to_recipient():
+    """Notifications whose comment the recipient may still see."""
+    return or_(
+        Notification.kind.in_(ABOUT_OWN_COMMENT),
+        and_(Comment.visibility == Visibility.VISIBLE, Comment.published_at.is_not(None)),
+    )
+
+
+@dataclass
+class NotificationPage:
+    items: list[Notification]
+    unread: int
+    page: int
+    pages: int
+
+
+def unread_count_of(user_id: ColumnElement[int] | int) -> ScalarSelect[int]:
+    """The number of unread notifications, as a subquery that can ride along another query."""
+    return (
+        select(func.count(Notification.id))
+        .join(Comment, Comment.id == Notification.comment_id)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .where(shown_to_recipient())
+        .scalar_subquery()
+    )
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(select(unread_count_of(user.id))) or 0
+
+
+def notifications_of(user: User, page: int = 1) -> NotificationPage:
+    """A page of the person's notifications, newest first, with everything each one shows."""
+    visible = (
+        select(Notification.id)
+        .join(Comment, Comment.id == Notification.comment_id)
+        .where(Notification.user_id == user.id)
+        .where(shown_to_recipient())
+    )
+    total = db.session.scalar(select(func.count()).select_from(visible.subquery())) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    items = list(
+        db.session.scalars(
+            select(Notification)
+            .where(Notification.id.in_(visible))
+            .options(
+                joinedload(Notification.comment).joinedload(Comment.section),
+                joinedload(Notification.actor),
+            )
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(PAGE_SIZE)
+            .offset((page - 1) * PAGE_SIZE)
+        )
+    )
+    return NotificationPage(items, unread_count(user), page, pages)
+
+
+def open_notification(user: User, notification_id: int) -> Notification | None:
+    """The person's notification, marked read; None if it is not theirs or no longer shown."""
+    notification = db.session.scalars(
+        select(Notification)
+        .join(Comment, Comment.id == Notification.comment_id)
+        .where(Notification.id == notification_id, Notification.user_id == user.id)
+        .where(shown_to_recipient())
+    ).first()
+    if notification is not None and notification.read_at is None:
+        notification.read_at = utcnow()
+        db.session.flush()
+    return notification
+
+
+def mark_all_read(user: User) -> None:
+    db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+# --- settings and unsubscribing ---------------------------------------------------------------
+
+
+def update_settings(user: User, mail: dict[Subscription, bool], digest: DigestFrequency) -> None:
+    for subscription, setting in MAIL_SETTING.items():
+        setattr(user, setting, bool(mail.get(subscription)))
+    set_digest(user, digest)
+    db.session.flush()
+
+
+def set_digest(user: User, digest: DigestFrequency, now: datetime | None = None) -> None:
+    if user.digest == DigestFrequency.NEVER and digest != DigestFrequency.NEVER:
+        # A digest chosen again tells what is new from now on, not since it was turned off.
+        user.digest_since = now or utcnow()
+    user.digest = digest
+
+
+def is_subscribed(user: User, subscription: Subscription) -> bool:
+    if subscription == Subscription.DIGEST:
+        return user.digest != DigestFrequency.NEVER
+    return bool(getattr(user, MAIL_SETTING[subscription]))
+
+
+def unsubscribe(user: User, subscription: Subscription) -> None:
+    if subscription == Subscription.DIGEST:
+        set_digest(user, DigestFrequency.NEVER)
+    else:
+        setattr(user, MAIL_SETTING[subscription], False)
+    db.session.flush()
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="valuma-unsubscribe")
+
+
+def unsubscribe_token(user: User, subscription: Subscription) -> str:
+    """For the link in every notification mail: it works without signing in, for this person
+    and this kind of mail only, and changes nothing but that setting."""
+    return _serializer().dumps([user.id, subscription.value])
+
+
+def read_unsubscribe_token(token: str) -> tuple[User, Subscription] | None:
+    try:
+        user_id, value = _serializer().loads(token)
+        subscription = Subscription(value)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    user = db.session.get(User, user_id)
+    return (user, subscription) if user is not None else None
