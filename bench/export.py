@@ -1,6 +1,6 @@
 """Exports of 100,000 comments: time and peak memory per format, and CSV against a plain limit.
 
-    .venv/bin/python bench/export.py [--comments 100000]
+    .venv/bin/python bench/export.py [--comments 100000] [--formats csv] [--keep-db PATH]
 
 Seeds a fresh SQLite database (the demo workspace, 100,000 threaded comments across its sections,
 200 authors with all three name choices, themes and model links), then runs
@@ -8,7 +8,8 @@ Seeds a fresh SQLite database (the demo workspace, 100,000 threaded comments acr
 peak resident memory of that process (target: csv, xlsx, json and report-html under 200 MB).
 For CSV it also runs the limit: one SQL query joining comments with their authors and sections,
 written with a plain csv.writer, in the same kind of process; it prints `ratio: X`
-(limit time / export time; target 0.5 or better).
+(limit time / export time; target 0.5 or better). Seeding takes a while: `--keep-db PATH` seeds
+PATH once and reuses it on later runs.
 """
 
 from __future__ import annotations
@@ -220,20 +221,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--comments", type=int, default=100_000)
     parser.add_argument(
-        "--formats", default=",".join(FORMATS), help="comma-separated; report-docx is the slow one"
+        "--formats", default=",".join(FORMATS), help="comma-separated (default: all)"
+    )
+    parser.add_argument(
+        "--keep-db",
+        type=Path,
+        help="seed this SQLite file if it does not exist, else reuse it (its --comments as seeded)",
     )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="valuma-export-bench-"))
-    database = work / "bench.db"
+    database = args.keep_db.resolve() if args.keep_db else work / "bench.db"
     env = {
         **os.environ,
         "VALUMA_ENV": "development",
         "DATABASE_URL": f"sqlite:///{database}",
         "SECRET_KEY": "bench-" + "k" * 40,
     }
-    started = time.perf_counter()
-    seed(env, args.comments)
-    print(f"seeded {args.comments} comments in {time.perf_counter() - started:.0f} s")
+    if database.exists():
+        print(f"reusing {database}")
+    else:
+        started = time.perf_counter()
+        seed(env, args.comments)
+        print(f"seeded {args.comments} comments in {time.perf_counter() - started:.0f} s")
     results = {}
     for fmt in args.formats.split(","):
         out = work / f"export.{fmt}"

@@ -7,13 +7,16 @@ import csv
 import io
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from itertools import chain, repeat
+from operator import itemgetter
 from typing import IO
 
 from flask import render_template
 
-from valuma_space.exports.rows import COLUMNS, SectionBlock
+from valuma_space.exports import wordml
+from valuma_space.exports.rows import COLUMNS, REMOVED, Cells, ExportRow, SectionBlock
 
 FORMATS = ("csv", "xlsx", "json", "report-html", "report-md", "report-docx")
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -53,10 +56,27 @@ FREE_TEXT = {
     "text",
     "internal_notes",
 }
+FREE_TEXT_CELLS = itemgetter(*(ExportRow._fields.index(name) for name in FREE_TEXT))
 
 
 def _columns(include_notes: bool) -> list[str]:
-    return [*COLUMNS, "internal_notes"] if include_notes else COLUMNS
+    return list(ExportRow._fields) if include_notes else COLUMNS
+
+
+def _formula_safe(rows: list[Cells]) -> list[Cells]:
+    """The rows with every free-text cell that starts like a formula neutralised. Almost no cell
+    does, so a section is first looked through without a Python call per cell, and copied only
+    when one does."""
+    cells = chain.from_iterable(map(FREE_TEXT_CELLS, rows))
+    if not any(map(str.startswith, cells, repeat(TRIGGERS))):
+        return rows
+    return [
+        tuple(
+            neutralise(value) if name in FREE_TEXT else value
+            for name, value in zip(ExportRow._fields, row, strict=True)
+        )
+        for row in rows
+    ]
 
 
 # --- CSV --------------------------------------------------------------------------------------
@@ -65,23 +85,18 @@ def _columns(include_notes: bool) -> list[str]:
 def csv_chunks(blocks: Iterable[SectionBlock], include_notes: bool = False) -> Iterator[str]:
     """UTF-8 with a byte-order mark (Excel then reads ä and ö right), RFC 4180 quoting."""
     columns = _columns(include_notes)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    buffer.write("\ufeff")
-    writer.writerow(columns)
-    checked = [column in FREE_TEXT for column in columns]
+    yield "\ufeff" + _csv_text([columns])
+    cells = itemgetter(slice(len(columns)))
     for block in blocks:
-        for row in block.rows:
-            writer.writerow(
-                [
-                    neutralise(value) if check else value
-                    for value, check in zip(map(row.get, columns), checked, strict=True)
-                ]
-            )
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-    yield buffer.getvalue()
+        yield _csv_text(map(cells, _formula_safe(block.cells)))
+
+
+def _csv_text(rows: Iterable[Sequence[object]]) -> str:
+    # A new buffer each time: one emptied with seek and truncate holds four bytes a character
+    # from then on and is slower to write and to read out.
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue()
 
 
 # --- XLSX -------------------------------------------------------------------------------------
@@ -126,6 +141,8 @@ def write_xlsx(
     links_row = 1
     for col, name in enumerate(["comment_id", "section", "model_links", "themes"]):
         links_sheet.write_string(0, col, name, header)
+    width = len(columns)
+    dates = {columns.index("created_at"), columns.index("edited_at")}
     for block in blocks:
         if block.page.id not in sheets:
             title = "".join(ch for ch in block.page.title if ch not in "[]:*?/\\")[:28] or "Sivu"
@@ -136,25 +153,21 @@ def write_xlsx(
             sheet.freeze_panes(1, 0)
             sheets[block.page.id] = (sheet, 1)
         sheet, row_number = sheets[block.page.id]
-        for row in block.rows:
-            for col, name in enumerate(columns):
-                value = row.get(name, "")
-                if name in {"created_at", "edited_at"} and value:
-                    sheet.write_datetime(
-                        row_number,
-                        col,
-                        datetime.fromisoformat(str(value)).replace(tzinfo=None),
-                        when,
-                    )
-                elif isinstance(value, int):
+        for row in map(ExportRow._make, _formula_safe(block.cells)):
+            for col, value in enumerate(row[:width]):
+                if isinstance(value, int):
                     sheet.write_number(row_number, col, value)
+                elif value and col in dates:
+                    sheet.write_datetime(
+                        row_number, col, datetime.fromisoformat(value).replace(tzinfo=None), when
+                    )
                 else:
-                    sheet.write_string(row_number, col, str(neutralise(value)))
-            if row.get("model_links"):
-                links_sheet.write_number(links_row, 0, int(row["id"]))  # type: ignore[arg-type]
-                links_sheet.write_string(links_row, 1, str(neutralise(row["section"])))
-                links_sheet.write_string(links_row, 2, str(neutralise(row["model_links"])))
-                links_sheet.write_string(links_row, 3, str(neutralise(row["themes"])))
+                    sheet.write_string(row_number, col, value)
+            if row.model_links:
+                links_sheet.write_number(links_row, 0, row.id)
+                links_sheet.write_string(links_row, 1, row.section)
+                links_sheet.write_string(links_row, 2, row.model_links)
+                links_sheet.write_string(links_row, 3, row.themes)
                 links_row += 1
             row_number += 1
         sheets[block.page.id] = (sheet, row_number)
@@ -167,21 +180,32 @@ def write_xlsx(
 # --- JSON -------------------------------------------------------------------------------------
 
 
-def _nest(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+def _nest(rows: list[ExportRow], include_notes: bool) -> list[dict[str, object]]:
     """Rows in thread order back into threads of replies."""
+    left_out = {"page", "section"} if include_notes else {"page", "section", "internal_notes"}
     roots: list[dict[str, object]] = []
     by_id: dict[object, dict[str, object]] = {}
     for row in rows:
-        node = {key: value for key, value in row.items() if key not in {"page", "section"}}
+        node: dict[str, object] = {
+            key: value
+            for key, value in zip(ExportRow._fields, row, strict=True)
+            if key not in left_out
+        }
+        if row.visibility == REMOVED:  # a placeholder tells nothing of the comment, notes included
+            node.pop("internal_notes", None)
         node["replies"] = []
-        by_id[row["id"]] = node
-        parent = by_id.get(row["parent_id"])
+        by_id[row.id] = node
+        parent = by_id.get(row.parent_id)
         (parent["replies"] if parent is not None else roots).append(node)  # type: ignore[union-attr]
     return roots
 
 
 def json_chunks(
-    blocks: Iterable[SectionBlock], workspace_title: str, model: dict[str, object], exported_at: str
+    blocks: Iterable[SectionBlock],
+    workspace_title: str,
+    model: dict[str, object],
+    exported_at: str,
+    include_notes: bool = False,
 ) -> Iterator[str]:
     """workspace → pages → sections → threads → replies, written a section at a time."""
     yield '{"workspace": ' + json.dumps(workspace_title, ensure_ascii=False)
@@ -207,7 +231,7 @@ def json_chunks(
             "heading": block.section.heading,
             "slug": block.section.slug,
             "version": block.section.version,
-            "threads": _nest(block.rows),
+            "threads": _nest(block.rows, include_notes),
         }
         yield ("" if first_section else ", ") + json.dumps(section, ensure_ascii=False)
         first_section = False
@@ -234,13 +258,13 @@ class Summary:
     def add(self, block: SectionBlock) -> None:
         counts = self.counts
         for row in block.rows:
-            if row["visibility"] == "removed":
+            if row.visibility == REMOVED:
                 continue
             counts["section"][block.section.heading] += 1
-            counts["kind"][str(row["kind"])] += 1
-            for theme in filter(None, str(row["themes"]).split("; ")):
+            counts["kind"][row.kind] += 1
+            for theme in filter(None, row.themes.split("; ")):
                 counts["theme"][theme] += 1
-            for link in filter(None, str(row["model_links"]).split("; ")):
+            for link in filter(None, row.model_links.split("; ")):
                 counts["alternative"][link.split(" – ")[0].split(" (")[0]] += 1
 
 
@@ -267,17 +291,17 @@ def report_md_chunks(
     for block in blocks:
         yield f"## {block.page.title}: {block.section.heading}\n\n"
         for row in block.rows:
-            indent = "  " * int(row["depth"])  # type: ignore[arg-type]
-            if row["visibility"] == "removed":
-                yield f"{indent}- *(poistettu kommentti {row['id']})*\n"
+            indent = "  " * row.depth
+            if row.visibility == REMOVED:
+                yield f"{indent}- *(poistettu kommentti {row.id})*\n"
                 continue
-            text = " ".join(str(row["text"]).split())
+            text = " ".join(row.text.split())
             extra = "".join(
-                f" [{label}: {row[key]}]"
-                for key, label in (("themes", "teemat"), ("model_links", "mallit"))
-                if row[key]
+                f" [{label}: {value}]"
+                for value, label in ((row.themes, "teemat"), (row.model_links, "mallit"))
+                if value
             )
-            yield f"{indent}- **{row['author']}** ({row['kind']}, {row['created_at']}): {text}{extra}\n"
+            yield f"{indent}- **{row.author}** ({row.kind}, {row.created_at}): {text}{extra}\n"
         yield "\n"
         summary.add(block)
     yield "## Yhteenveto\n\n"
@@ -292,29 +316,36 @@ def report_md_chunks(
 def write_docx(
     blocks: Iterable[SectionBlock], out: IO[bytes], workspace_title: str, exported_at: str
 ) -> None:
-    from docx import Document
+    """The report as a Word document, written a section at a time (see wordml)."""
+    wordml.write(
+        out, workspace_title, exported_at, _docx_body(blocks, workspace_title, exported_at)
+    )
 
-    document = Document()
-    document.add_heading(workspace_title, level=0)
-    document.add_paragraph(f"Vienti {exported_at}")
+
+def _docx_body(
+    blocks: Iterable[SectionBlock], workspace_title: str, exported_at: str
+) -> Iterator[str]:
+    yield wordml.heading(workspace_title, 0)
+    yield wordml.paragraph([wordml.run(f"Vienti {exported_at}")])
     summary = Summary()
     for block in blocks:
-        document.add_heading(f"{block.page.title}: {block.section.heading}", level=1)
+        paragraphs = [wordml.heading(f"{block.page.title}: {block.section.heading}", 1)]
         for row in block.rows:
-            paragraph = document.add_paragraph(
-                style="List Bullet" if int(row["depth"]) == 0 else "List Bullet 2"
-            )  # type: ignore[arg-type]
-            if row["visibility"] == "removed":
-                paragraph.add_run(f"(poistettu kommentti {row['id']})").italic = True
-                continue
-            paragraph.add_run(f"{row['author']} ({row['kind']}, {row['created_at']}): ").bold = True
-            paragraph.add_run(" ".join(str(row["text"]).split()))
-            if row["themes"] or row["model_links"]:
-                paragraph.add_run(f"  [{row['themes']} {row['model_links']}]").italic = True
+            style = "ListBullet" if row.depth == 0 else "ListBullet2"
+            if row.visibility == REMOVED:
+                runs = [wordml.run(f"(poistettu kommentti {row.id})", italic=True)]
+            else:
+                runs = [
+                    wordml.run(f"{row.author} ({row.kind}, {row.created_at}): ", bold=True),
+                    wordml.run(" ".join(row.text.split())),
+                ]
+                if row.themes or row.model_links:
+                    runs.append(wordml.run(f"  [{row.themes} {row.model_links}]", italic=True))
+            paragraphs.append(wordml.paragraph(runs, style))
+        yield "".join(paragraphs)
         summary.add(block)
-    document.add_heading("Yhteenveto", level=1)
+    yield wordml.heading("Yhteenveto", 1)
     for name, counter in summary.counts.items():
-        document.add_heading(name, level=2)
+        yield wordml.heading(name, 2)
         for key, value in counter.most_common():
-            document.add_paragraph(f"{key}: {value}", style="List Bullet")
-    document.save(out)
+            yield wordml.paragraph([wordml.run(f"{key}: {value}")], "ListBullet")

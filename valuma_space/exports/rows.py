@@ -4,13 +4,16 @@ needs for analysis and nothing a participant did not agree to show."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any
+from datetime import UTC, date, datetime
+from functools import cached_property
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Connection, Row, Select, select, type_coerce
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.types import NullType
 
 from valuma_space.auth.models import NameDisplay, User
 from valuma_space.comments.models import Comment, CommentKind, Visibility
@@ -27,34 +30,49 @@ from valuma_space.moderation.models import ModeratorNote, TriageStatus
 from valuma_space.workspaces.models import Workspace
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
-PUBLIC = {Visibility.VISIBLE}
 REMOVED = "removed"
+REMOVED_USER = "Poistettu käyttäjä"
 
-COLUMNS = [
-    "id",
-    "permalink",
-    "page",
-    "section",
-    "section_version",
-    "quote",
-    "parent_id",
-    "root_id",
-    "depth",
-    "position",
-    "created_at",
-    "edited_at",
-    "author",
-    "organisation_type",
-    "region",
-    "kind",
-    "agree_count",
-    "visibility",
-    "triage_status",
-    "themes",
-    "model_links",
-    "moderator_reply",
-    "text",
-]
+
+class ExportRow(NamedTuple):
+    """One comment as every format writes it. A placeholder for a left-out comment whose replies
+    are in has the visibility "removed" and empty cells where its content would be."""
+
+    id: int
+    permalink: str
+    page: str
+    section: str
+    section_version: int
+    quote: str
+    parent_id: int | str
+    root_id: int
+    depth: int
+    position: int
+    created_at: str
+    edited_at: str
+    author: str
+    organisation_type: str
+    region: str
+    kind: str
+    agree_count: int | str
+    visibility: str
+    triage_status: str
+    themes: str
+    model_links: str
+    moderator_reply: str
+    text: str
+    internal_notes: str = ""
+    """Written only when an export includes moderators' notes."""
+
+
+COLUMNS: list[str] = [name for name in ExportRow._fields if name != "internal_notes"]
+
+PLACEHOLDER = ExportRow(*[""] * len(ExportRow._fields))._replace(visibility=REMOVED)
+"""A placeholder's cells are empty but for where it stands in its thread."""
+
+Cells = tuple[Any, ...]
+"""A row's values in ExportRow's order as a plain tuple (see SectionBlock.cells), or a comment's
+as read from the database."""
 
 
 @dataclass
@@ -70,56 +88,390 @@ class ExportFilters:
     include_hidden: bool = False
     include_notes: bool = False
 
+    def narrows(self) -> bool:
+        """Whether anything beyond the comment's visibility decides if it is in."""
+        return any(
+            (
+                self.since,
+                self.until,
+                self.visibility,
+                self.triage,
+                self.kind,
+                self.theme,
+                self.alternative,
+            )
+        )
+
 
 def iso(moment: datetime | None) -> str:
     return moment.astimezone(HELSINKI).isoformat(timespec="seconds") if moment else ""
 
 
-class Names:
-    """Authors as they chose to be named; pseudonyms become "Osallistuja N", the same N for the
-    same person throughout one export and unrelated to anything else."""
+class LocalTimes:
+    """Stored moments as Helsinki ISO 8601 text, the same as `iso` gives.
+
+    Converting each of 100,000 moments through zoneinfo costs more than reading them. Helsinki's
+    offset is a whole number of hours and changes only on the hour, so each UTC hour is one local
+    hour: that is worked out once and the minutes and seconds are copied from the stored text.
+    """
 
     def __init__(self) -> None:
-        self.numbers: dict[int, int] = {}
+        self._hours: dict[str, tuple[str, str]] = {}
 
-    def __call__(self, row: Any) -> str:
-        """`row` carries author_id, name_display, organisation and display_name."""
-        if row.author_id is None:
-            return "Poistettu käyttäjä"
-        if row.name_display == NameDisplay.ORGANISATION and (row.organisation or "").strip():
-            return row.organisation.strip()
-        if row.name_display == NameDisplay.FULL_NAME and (row.display_name or "").strip():
-            return row.display_name.strip()
-        number = self.numbers.setdefault(row.author_id, len(self.numbers) + 1)
-        return f"Osallistuja {number}"
+    def __call__(self, stored: str | datetime | None) -> str:
+        """`stored` is the driver's value of a UTC column: SQLite's text
+        ("2027-01-05 12:03:00.000000") or PostgreSQL's naive datetime."""
+        if stored is None:
+            return ""
+        text = stored if isinstance(stored, str) else stored.isoformat(" ")
+        hour = self._hours.get(text[:13])
+        if hour is None:
+            local = iso(datetime.fromisoformat(text[:13] + ":00").replace(tzinfo=UTC))
+            hour = self._hours[text[:13]] = (local[:13], local[19:])
+        return hour[0] + text[13:19] + hour[1]
+
+
+def _raw(column: Any) -> ColumnElement[Any]:
+    """The driver's own value: turning every cell into an enum member or an aware datetime would
+    cost more than the rest of the export. Enums come as their values; see LocalTimes for times."""
+    return type_coerce(column, NullType())
+
+
+# A comment as read for the export, in this order; the loops below unpack it by position.
+COMMENT_COLUMNS = [
+    _raw(column)
+    for column in (
+        Comment.id,
+        Comment.parent_id,
+        Comment.visibility,
+        Comment.published_at,
+        Comment.created_at,
+        Comment.edited_at,
+        Comment.section_version,
+        Comment.quote,
+        Comment.kind,
+        Comment.agree_count,
+        Comment.triage_status,
+        Comment.by_moderator,
+        Comment.body_markdown,
+        Comment.author_id,
+    )
+]
+ID, PARENT_ID, VISIBILITY, PUBLISHED_AT, AUTHOR_ID = 0, 1, 2, 3, 13
+
+
+PERSON_COLUMNS = [
+    _raw(column)
+    for column in (
+        User.id,
+        User.name_display,
+        User.organisation,
+        User.display_name,
+        User.organisation_type,
+        User.region,
+    )
+]
+
+
+class Authors:
+    """Authors as they chose to be named, with their organisation type and region. Pseudonyms
+    become "Osallistuja N", the same N for the same person throughout one export and unrelated to
+    anything else, numbered in the order people first appear in the export."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.unnamed: dict[int, Row[Any]] = {}
+        self.cells: dict[int | None, tuple[str, str, str]] = {None: (REMOVED_USER, "", "")}
+        self.pseudonyms = 0
+
+    def read(self, comments: list[Cells]) -> None:
+        """Read the authors of `comments` not met before, a batch of them per query."""
+        new = sorted(
+            {comment[AUTHOR_ID] for comment in comments} - self.cells.keys() - self.unnamed.keys()
+        )
+        for start in range(0, len(new), 500):  # SQLite takes a limited number of parameters
+            for person in self.connection.execute(
+                select(*PERSON_COLUMNS).where(User.id.in_(new[start : start + 500]))
+            ):
+                self.unnamed[person.id] = person
+
+    def __call__(self, author_id: int | None) -> tuple[str, str, str]:
+        """The author, organisation_type and region cells."""
+        cells = self.cells.get(author_id)
+        if cells is None:
+            cells = self.cells[author_id] = self._name(author_id)
+        return cells
+
+    def _name(self, author_id: int | None) -> tuple[str, str, str]:
+        person = self.unnamed.pop(author_id, None)
+        if person is None:  # the account was deleted after its comments were read
+            return self.cells[None]
+        if person.name_display == NameDisplay.ORGANISATION and (person.organisation or "").strip():
+            name = person.organisation.strip()
+        elif person.name_display == NameDisplay.FULL_NAME and (person.display_name or "").strip():
+            name = person.display_name.strip()
+        else:
+            self.pseudonyms += 1
+            name = f"Osallistuja {self.pseudonyms}"
+        return name, person.organisation_type or "", person.region or ""
 
 
 @dataclass
 class SectionBlock:
     page: Page
     section: Section
-    rows: list[dict[str, object]] = field(default_factory=list)
+    cells: list[Cells] = field(default_factory=list)
+    """The rows as plain tuples, which is all CSV needs. The garbage collector lets a tuple of
+    text and numbers be, but keeps tracking a named one: 100,000 of those would have it sweep the
+    whole application's objects again and again."""
+
+    @cached_property
+    def rows(self) -> list[ExportRow]:
+        """The rows with their cells named, for the formats that pick cells by name."""
+        return list(map(ExportRow._make, self.cells))
 
 
-def _matches(
-    comment: Comment, filters: ExportFilters, themes: list[str], alternatives: list[str]
-) -> bool:
-    local_day = comment.created_at.astimezone(HELSINKI).date()
-    if filters.since and local_day < filters.since:
-        return False
-    if filters.until and local_day > filters.until:
-        return False
-    if filters.visibility and comment.visibility != filters.visibility:
-        return False
-    if filters.triage and comment.triage_status != filters.triage:
-        return False
-    if filters.kind and comment.kind != filters.kind:
-        return False
-    if filters.theme and filters.theme not in themes:
-        return False
-    return not (
-        filters.alternative and not any(a.startswith(filters.alternative) for a in alternatives)
-    )
+def _plain(connection: Connection, query: Select[Any]) -> list[Cells]:
+    """The query's rows as the driver's own tuples: not ORM objects, nor even Core rows, which
+    cost as much again as reading them and keep the garbage collector busy (SectionBlock.cells)."""
+    result = connection.execute(query)
+    with result:
+        return result.cursor.fetchall()
+
+
+def _grouped(pairs: Iterable[tuple[int, str]]) -> dict[int, list[str]]:
+    grouped: dict[int, list[str]] = defaultdict(list)
+    for comment_id, text in pairs:
+        grouped[comment_id].append(text)
+    return grouped
+
+
+def _joined(grouped: dict[int, list[str]], separator: str) -> dict[int, str]:
+    return {comment_id: separator.join(texts) for comment_id, texts in grouped.items()}
+
+
+def _thread_order(comments: list[Cells]) -> Iterator[tuple[Cells, int, int]]:
+    """(comment, depth, root id) depth first, replies oldest first under their parent. A reply
+    whose parent is not among `comments` starts a thread of its own."""
+    ids = {comment[ID] for comment in comments}
+    # Threads linked by position in `comments` rather than a list of replies per comment: whole
+    # numbers are no work for the garbage collector, thousands of small lists are.
+    first_reply: dict[int | None, int] = {}
+    next_sibling = [-1] * len(comments)
+    for position in range(len(comments) - 1, -1, -1):
+        parent_id = comments[position][PARENT_ID]
+        key = parent_id if parent_id in ids else None
+        next_sibling[position] = first_reply.get(key, -1)
+        first_reply[key] = position
+    resume: list[int] = []  # where each open level of replies goes on
+    position = first_reply.get(None, -1)
+    root_id = 0
+    while position >= 0:
+        comment = comments[position]
+        depth = len(resume)
+        if not depth:
+            root_id = comment[ID]
+        yield comment, depth, root_id
+        reply = first_reply.get(comment[ID], -1)
+        if reply >= 0:
+            resume.append(next_sibling[position])
+            position = reply
+        else:
+            position = next_sibling[position]
+            while position < 0 and resume:
+                position = resume.pop()
+
+
+def _with_picked_replies(comments: list[Cells], picked: set[int]) -> set[int]:
+    """The comments with a picked reply at any depth below them."""
+    parents = {comment[ID]: comment[PARENT_ID] for comment in comments}
+    found: set[int] = set()
+    for comment_id in picked:
+        parent = parents.get(comment_id)
+        while parent in parents and parent not in found:
+            found.add(parent)
+            parent = parents[parent]
+    return found
+
+
+class RowReader:
+    """Reads a section's comments and gives its rows; one per export, so that names and times
+    are worked out once for the whole export."""
+
+    def __init__(self, filters: ExportFilters, base_url: str) -> None:
+        self.filters = filters
+        self.permalink = f"{base_url}/kommentit/"
+        self.connection = db.session.connection()
+        self.authors = Authors(self.connection)
+        self.local = LocalTimes()
+        self.shown = {Visibility.VISIBLE} | (
+            {Visibility.HIDDEN, Visibility.DELETED} if filters.include_hidden else set()
+        )
+
+    def cells(self, page: Page, section: Section) -> list[Cells]:
+        comments = _plain(
+            self.connection,
+            select(*COMMENT_COLUMNS)
+            .where(Comment.section_id == section.id)
+            .order_by(Comment.created_at, Comment.id),
+        )
+        if not comments:
+            return []
+        self.authors.read(comments)
+        themes, links, notes = self._labels(section.id)
+        narrowed = self.filters.narrows()
+        picked = {
+            comment[ID]
+            for comment in comments
+            if comment[VISIBILITY] in self.shown
+            and comment[PUBLISHED_AT] is not None
+            and (not narrowed or self._matches(comment, themes, links))
+        }
+        parents = _with_picked_replies(comments, picked) if len(picked) < len(comments) else set()
+        # Locals, not attributes, in the loop below: it runs once for every comment exported.
+        local, authors = self.local, self.authors
+        permalink, page_title, heading = self.permalink, page.title, section.heading
+        theme_text, link_text, note_text = (
+            _joined(themes, "; "),
+            _joined(links, "; "),
+            _joined(notes, " | "),
+        )
+        rows: list[Cells] = []
+        for comment, depth, root_id in _thread_order(comments):
+            (
+                comment_id,
+                parent_id,
+                visibility,
+                published_at,
+                created_at,
+                edited_at,
+                section_version,
+                quote,
+                kind,
+                agree_count,
+                triage_status,
+                by_moderator,
+                body,
+                author_id,
+            ) = comment
+            if comment_id in picked:
+                author, organisation_type, region = authors(author_id)
+                rows.append(
+                    (  # in ExportRow's order
+                        comment_id,
+                        f"{permalink}{comment_id}",
+                        page_title,
+                        heading,
+                        section_version,
+                        quote,
+                        parent_id or "",
+                        root_id,
+                        depth,
+                        len(rows) + 1,
+                        local(created_at),
+                        local(edited_at) if edited_at else "",
+                        author,
+                        organisation_type,
+                        region,
+                        kind,
+                        agree_count,
+                        visibility,
+                        triage_status,
+                        theme_text.get(comment_id, ""),
+                        link_text.get(comment_id, ""),
+                        "yes" if by_moderator else "no",
+                        body,
+                        note_text.get(comment_id, ""),
+                    )
+                )
+            elif published_at is not None and comment_id in parents:
+                # Left out, but its replies are in: a placeholder keeps their parent.
+                rows.append(
+                    PLACEHOLDER._replace(
+                        id=comment_id,
+                        page=page_title,
+                        section=heading,
+                        section_version=section_version,
+                        parent_id=parent_id or "",
+                        root_id=root_id,
+                        depth=depth,
+                        position=len(rows) + 1,
+                        created_at=local(created_at),
+                        kind=kind,
+                    )
+                )
+        return rows
+
+    def _labels(
+        self, section_id: int
+    ) -> tuple[dict[int, list[str]], dict[int, list[str]], dict[int, list[str]]]:
+        """Themes, model links and (when asked for) moderators' notes per comment id."""
+        connection = self.connection
+        themes = _grouped(
+            _plain(
+                connection,
+                select(comment_themes.c.comment_id, Theme.name)
+                .join(Theme, Theme.id == comment_themes.c.theme_id)
+                .join(Comment, Comment.id == comment_themes.c.comment_id)
+                .where(Comment.section_id == section_id)
+                .order_by(Theme.name),
+            )
+        )
+        links = _grouped(
+            (
+                comment_id,
+                f"{title} – {criterion} ({stance})" if criterion else f"{title} ({stance})",
+            )
+            for comment_id, title, criterion, stance in _plain(
+                connection,
+                select(
+                    CommentLink.comment_id,
+                    Alternative.title,
+                    Criterion.name,
+                    _raw(CommentLink.stance),
+                )
+                .join(Alternative, Alternative.id == CommentLink.alternative_id)
+                .outerjoin(Criterion, Criterion.id == CommentLink.criterion_id)
+                .join(Comment, Comment.id == CommentLink.comment_id)
+                .where(Comment.section_id == section_id)
+                .order_by(CommentLink.id),
+            )
+        )
+        notes: dict[int, list[str]] = {}
+        if self.filters.include_notes:
+            notes = _grouped(
+                _plain(
+                    connection,
+                    select(ModeratorNote.comment_id, ModeratorNote.body)
+                    .join(Comment, Comment.id == ModeratorNote.comment_id)
+                    .where(Comment.section_id == section_id)
+                    .order_by(ModeratorNote.created_at),
+                )
+            )
+        return themes, links, notes
+
+    def _matches(
+        self, comment: Cells, themes: dict[int, list[str]], links: dict[int, list[str]]
+    ) -> bool:
+        comment_id, _, visibility, _, created_at, _, _, _, kind, _, triage_status, *_ = comment
+        filters = self.filters
+        local_day = self.local(created_at)[:10]
+        if filters.since and local_day < filters.since.isoformat():
+            return False
+        if filters.until and local_day > filters.until.isoformat():
+            return False
+        if filters.visibility and visibility != filters.visibility:
+            return False
+        if filters.triage and triage_status != filters.triage:
+            return False
+        if filters.kind and kind != filters.kind:
+            return False
+        if filters.theme and filters.theme not in themes.get(comment_id, ()):
+            return False
+        return not (
+            filters.alternative
+            and not any(a.startswith(filters.alternative) for a in links.get(comment_id, ()))
+        )
 
 
 def section_blocks(
@@ -127,7 +479,6 @@ def section_blocks(
 ) -> Iterator[SectionBlock]:
     """One block per section, in reading order; each section's comments are read in a few queries,
     so memory stays the size of the largest section, not of the whole discussion."""
-    names = Names()
     query = (
         select(Section, Page)
         .join(Page, Page.id == Section.page_id)
@@ -136,181 +487,9 @@ def section_blocks(
     )
     if filters.section_slug:
         query = query.where(Section.slug == filters.section_slug)
-    sections = db.session.execute(query).all()
-    for section, page in sections:
-        # Plain rows, not ORM objects: a tenth of the memory for a section of thousands.
-        comments = db.session.execute(
-            select(
-                Comment.id,
-                Comment.parent_id,
-                Comment.visibility,
-                Comment.published_at,
-                Comment.created_at,
-                Comment.edited_at,
-                Comment.section_version,
-                Comment.quote,
-                Comment.kind,
-                Comment.agree_count,
-                Comment.triage_status,
-                Comment.by_moderator,
-                Comment.body_markdown,
-                Comment.author_id,
-                User.name_display,
-                User.organisation,
-                User.display_name,
-                User.organisation_type,
-                User.region,
-            )
-            .outerjoin(User, User.id == Comment.author_id)
-            .where(Comment.section_id == section.id)
-            .order_by(Comment.created_at, Comment.id)
-        ).all()
-        ids = [c.id for c in comments]
-        themes: dict[int, list[str]] = defaultdict(list)
-        links: dict[int, list[str]] = defaultdict(list)
-        notes: dict[int, list[str]] = defaultdict(list)
-        if ids:
-            for comment_id, name in db.session.execute(
-                select(comment_themes.c.comment_id, Theme.name)
-                .join(Theme, Theme.id == comment_themes.c.theme_id)
-                .join(Comment, Comment.id == comment_themes.c.comment_id)
-                .where(Comment.section_id == section.id)
-                .order_by(Theme.name)
-            ):
-                themes[comment_id].append(name)
-            for comment_id, title, criterion, stance in db.session.execute(
-                select(
-                    CommentLink.comment_id, Alternative.title, Criterion.name, CommentLink.stance
-                )
-                .join(Alternative, Alternative.id == CommentLink.alternative_id)
-                .outerjoin(Criterion, Criterion.id == CommentLink.criterion_id)
-                .join(Comment, Comment.id == CommentLink.comment_id)
-                .where(Comment.section_id == section.id)
-            ):
-                links[comment_id].append(
-                    f"{title} – {criterion} ({stance.value})"
-                    if criterion
-                    else f"{title} ({stance.value})"
-                )
-            if filters.include_notes:
-                for comment_id, body in db.session.execute(
-                    select(ModeratorNote.comment_id, ModeratorNote.body)
-                    .join(Comment, Comment.id == ModeratorNote.comment_id)
-                    .where(Comment.section_id == section.id)
-                    .order_by(ModeratorNote.created_at)
-                ):
-                    notes[comment_id].append(body)
-        block = SectionBlock(page, section)
-        block.rows = list(
-            _thread_rows(section, page, comments, filters, names, themes, links, notes, base_url)
-        )
-        yield block
-
-
-def _thread_rows(
-    section, page, comments, filters, names, themes, links, notes, base_url
-) -> Iterator[dict[str, object]]:
-    by_id = {c.id: c for c in comments}
-    children: dict[int | None, list[Any]] = defaultdict(list)
-    for comment in comments:
-        children[comment.parent_id if comment.parent_id in by_id else None].append(comment)
-    shown_states = PUBLIC | (
-        {Visibility.HIDDEN, Visibility.DELETED} if filters.include_hidden else set()
-    )
-
-    narrowed = any(
-        (
-            filters.since,
-            filters.until,
-            filters.visibility,
-            filters.triage,
-            filters.kind,
-            filters.theme,
-            filters.alternative,
-        )
-    )
-
-    def selected(comment: Any) -> bool:
-        if not narrowed:  # the common case, kept cheap: 100,000 rows pass through here
-            return comment.visibility in shown_states and comment.published_at is not None
-        return (
-            comment.visibility in shown_states
-            and comment.published_at is not None
-            and _matches(comment, filters, themes.get(comment.id, []), links.get(comment.id, []))
-        )
-
-    def has_selected(comment: Any) -> bool:
-        return any(selected(child) or has_selected(child) for child in children.get(comment.id, []))
-
-    position = 0
-    stack = [(root, 0, root.id) for root in reversed(children.get(None, []))]
-    while stack:
-        comment, depth, root_id = stack.pop()
-        stack.extend(
-            (child, depth + 1, root_id) for child in reversed(children.get(comment.id, []))
-        )
-        if selected(comment):
-            position += 1
-            row: dict[str, object] = {
-                "id": comment.id,
-                "permalink": f"{base_url}/kommentit/{comment.id}",
-                "page": page.title,
-                "section": section.heading,
-                "section_version": comment.section_version,
-                "quote": comment.quote,
-                "parent_id": comment.parent_id or "",
-                "root_id": root_id,
-                "depth": depth,
-                "position": position,
-                "created_at": iso(comment.created_at),
-                "edited_at": iso(comment.edited_at),
-                "author": names(comment),
-                "organisation_type": comment.organisation_type.value
-                if comment.organisation_type
-                else "",
-                "region": comment.region.value if comment.region else "",
-                "kind": comment.kind.value,
-                "agree_count": comment.agree_count,
-                "visibility": comment.visibility.value,
-                "triage_status": comment.triage_status.value,
-                "themes": "; ".join(themes.get(comment.id, [])),
-                "model_links": "; ".join(links.get(comment.id, [])),
-                "moderator_reply": "yes" if comment.by_moderator else "no",
-                "text": comment.body_markdown
-                if comment.visibility == Visibility.VISIBLE or filters.include_hidden
-                else "",
-            }
-            if filters.include_notes:
-                row["internal_notes"] = " | ".join(notes.get(comment.id, []))
-            yield row
-        elif comment.published_at is not None and has_selected(comment):
-            # Left out, but its replies are in: a placeholder keeps their parent.
-            position += 1
-            yield {
-                "id": comment.id,
-                "permalink": "",
-                "page": page.title,
-                "section": section.heading,
-                "section_version": comment.section_version,
-                "quote": "",
-                "parent_id": comment.parent_id or "",
-                "root_id": root_id,
-                "depth": depth,
-                "position": position,
-                "created_at": iso(comment.created_at),
-                "edited_at": "",
-                "author": "",
-                "organisation_type": "",
-                "region": "",
-                "kind": comment.kind.value,
-                "agree_count": "",
-                "visibility": REMOVED,
-                "triage_status": "",
-                "themes": "",
-                "model_links": "",
-                "moderator_reply": "",
-                "text": "",
-            }
+    reader = RowReader(filters, base_url)
+    for section, page in db.session.execute(query).all():
+        yield SectionBlock(page, section, reader.cells(page, section))
 
 
 def model_design(workspace: Workspace) -> dict[str, object]:

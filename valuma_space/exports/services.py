@@ -50,7 +50,7 @@ def chunks(workspace_id: int, fmt: str, filters: ExportFilters, base_url: str) -
         yield from formats.csv_chunks(blocks, filters.include_notes)
     elif fmt == "json":
         yield from formats.json_chunks(
-            blocks, workspace.title, model_design(workspace), exported_at
+            blocks, workspace.title, model_design(workspace), exported_at, filters.include_notes
         )
     elif fmt == "report-html":
         yield from formats.report_html_chunks(blocks, workspace.title, exported_at)
