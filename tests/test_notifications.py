@@ -563,3 +563,15 @@ def test_the_notification_pages_speak_the_chosen_language(
         html = maija.get(path).get_data(as_text=True)
         assert f'<html lang="{language}"' in html
         assert finnish_left_in(html, language) == [], path
+
+
+def test_nobody_hears_of_comments_in_a_section_they_cannot_read(
+    app: Flask, smtp: SmtpServer, section, people
+) -> None:
+    root = make_comment(section, people["maija"], "Kirjoitettu ennen piilottamista.")
+    section.is_published = False
+    db.session.commit()
+    make_comment(section, people["moderator"], "Moderaattorin luonnosvastaus.", parent=root)
+    _deliver()
+    assert _notification_mails(smtp) == []
+    assert db.session.scalar(select(func.count(Notification.id))) == 0

@@ -101,6 +101,9 @@ def comment_published(comment: Comment) -> None:
     others in its thread and the people it mentions, each once, however often it is called."""
     if comment.visibility != Visibility.VISIBLE or comment.published_at is None:
         return
+    section = comment.section
+    if not (section.is_published and section.page.is_published):
+        return  # only moderators can read it: a participant told of it could open nothing
     told = set(
         db.session.scalars(
             select(Notification.user_id).where(
