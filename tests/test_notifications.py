@@ -18,6 +18,7 @@ from tests.factories import make_comment, make_page, make_section, make_user, ma
 from tests.helpers import csrf_token, finnish_left_in, login_as, post_form, submit_form
 from tests.smtp import RecordingSmtpTransport, SmtpServer, parts
 from valuma_space.auth.models import NameDisplay, Role
+from valuma_space.comments.models import Comment
 from valuma_space.db import utcnow
 from valuma_space.extensions import db
 from valuma_space.mail.models import MailKind, OutboxMessage, OutboxStatus
@@ -95,6 +96,19 @@ def _deliver(after: timedelta = LATER) -> None:
     deliver_due(now=utcnow() + after)
 
 
+def _reply_mail_to_maija(smtp: SmtpServer, section, people) -> Message:
+    """Pekka replies to Maija; the mail that tells her of it, once it has gone."""
+    root = make_comment(section, people["maija"], "Alku.")
+    make_comment(section, people["pekka"], "Vastaus.", parent=root)
+    _deliver()
+    [mail] = _notification_mails(smtp, "maija@kunta.fi")
+    return mail
+
+
+def _unsubscribe_path(mail: Message) -> str:
+    return mail["List-Unsubscribe"][1:-1].removeprefix("http://127.0.0.1:5000")
+
+
 def test_a_reply_is_mailed_after_the_bundling_time_with_its_text_and_link(
     app: Flask, smtp: SmtpServer, section, people
 ) -> None:
@@ -168,9 +182,12 @@ def test_a_mention_notifies_the_one_named_as_they_chose_to_be_shown(
     assert _notification_mails(smtp, "pekka@liitto.fi") == []
 
 
-def test_name_suggestions_offer_names_as_shown_and_never_hidden_ones(
+def test_name_suggestions_offer_participants_as_shown_and_never_hidden_names(
     app: Flask, section, people
 ) -> None:
+    for person in ("maija", "liisa", "pekka"):
+        make_comment(section, people[person], "Osallistun keskusteluun.")
+    make_user("hiljainen@kunta.fi", display_name="Maisa Hiljainen")  # has not taken part
     client = _client(app, "pekka@liitto.fi")
     assert client.get("/osallistujat/nimet?q=mai").json == {"names": ["Maija Meikäläinen"]}
     assert client.get("/osallistujat/nimet?q=Meik").json == {"names": ["Maija Meikäläinen"]}
@@ -353,10 +370,7 @@ def test_mail_is_written_in_the_recipients_language(
 ) -> None:
     people["maija"].locale = "sv"
     db.session.commit()
-    root = make_comment(section, people["maija"], "Alku.")
-    make_comment(section, people["pekka"], "Vastaus.", parent=root)
-    _deliver()
-    [mail] = _notification_mails(smtp, "maija@kunta.fi")
+    mail = _reply_mail_to_maija(smtp, section, people)
     assert mail["Subject"] != "Uusi vastaus keskustelussa"
     assert "vastasi kommenttiisi" not in parts(mail)["text/plain"]
 
@@ -364,11 +378,8 @@ def test_mail_is_written_in_the_recipients_language(
 def test_unsubscribing_asks_on_get_and_a_one_click_post_takes_effect(
     app: Flask, smtp: SmtpServer, section, people
 ) -> None:
-    root = make_comment(section, people["maija"], "Alku.")
-    make_comment(section, people["pekka"], "Vastaus.", parent=root)
-    _deliver()
-    [mail] = _notification_mails(smtp, "maija@kunta.fi")
-    path = mail["List-Unsubscribe"][1:-1].removeprefix("http://127.0.0.1:5000")
+    mail = _reply_mail_to_maija(smtp, section, people)
+    path = _unsubscribe_path(mail)
     stranger = app.test_client()  # not signed in: the link works without signing in
 
     page = stranger.get(path)
@@ -383,6 +394,7 @@ def test_unsubscribing_asks_on_get_and_a_one_click_post_takes_effect(
     db.session.refresh(people["maija"])
     assert not people["maija"].mail_replies and people["maija"].mail_mentions
 
+    root = db.session.scalars(select(Comment).where(Comment.parent_id.is_(None))).one()
     make_comment(section, people["liisa"], "Toinen vastaus.", parent=root)
     _deliver(LATER * 2)
     assert len(_notification_mails(smtp, "maija@kunta.fi")) == 1
@@ -558,7 +570,7 @@ def test_the_notification_pages_speak_the_chosen_language(
     maija.get(f"/kieli/{language}")
     _deliver()
     [mail] = _notification_mails(smtp, "maija@kunta.fi")
-    unsubscribe = mail["List-Unsubscribe"][1:-1].removeprefix("http://127.0.0.1:5000")
+    unsubscribe = _unsubscribe_path(mail)
     for path in ("/ilmoitukset", "/profiili/ilmoitukset", unsubscribe):
         html = maija.get(path).get_data(as_text=True)
         assert f'<html lang="{language}"' in html
@@ -575,3 +587,76 @@ def test_nobody_hears_of_comments_in_a_section_they_cannot_read(
     _deliver()
     assert _notification_mails(smtp) == []
     assert db.session.scalar(select(func.count(Notification.id))) == 0
+
+
+def test_names_and_texts_are_escaped_in_the_list_and_in_mail(
+    app: Flask, smtp: SmtpServer, section, people
+) -> None:
+    people["pekka"].display_name = '<b id="nimi">Pekka</b>'
+    db.session.commit()
+    root = make_comment(section, people["maija"], "Alku.")
+    make_comment(
+        section, people["pekka"], '<img src="x" onerror="alert(1)"> ja <b>lihava</b>', parent=root
+    )
+    _deliver()
+    [mail] = _notification_mails(smtp, "maija@kunta.fi")
+    pages = [
+        parts(mail)["text/html"],
+        _client(app, "maija@kunta.fi").get("/ilmoitukset").get_data(as_text=True),
+    ]
+    for html in pages:
+        assert "<img" not in html and '<b id="nimi">' not in html and "<b>lihava" not in html
+        assert "&lt;b id=&#34;nimi&#34;&gt;Pekka&lt;/b&gt; vastasi kommenttiisi" in html
+        assert "&lt;img src=&#34;x&#34;" in html
+    assert '<b id="nimi">Pekka</b> vastasi kommenttiisi' in parts(mail)["text/plain"]
+
+
+def test_an_edit_tells_only_those_it_newly_mentions(
+    app: Flask, smtp: SmtpServer, section, people
+) -> None:
+    root = make_comment(section, people["maija"], "Alku.")
+    pekka = _client(app, "pekka@liitto.fi")
+    reply_id = _write(pekka, section, "Pekan vastaus.", root.id)
+    make_comment(section, people["liisa"], "Liisa tuli mukaan myöhemmin.", parent=root)
+    page = f"/kommentit/{reply_id}/muokkaa"
+    assert submit_form(pekka, page, "kommentoi", body="Pekan vastaus, korjattu.").status_code == 303
+    assert (
+        submit_form(pekka, page, "kommentoi", body="Korjattu, @Kirjastonhoitaja.").status_code
+        == 303
+    )
+    told = db.session.execute(select(Notification.user_id, Notification.kind)).all()
+    assert sorted((user_id, kind.value) for user_id, kind in told) == sorted(
+        [
+            (people["maija"].id, "reply"),  # Pekka's reply
+            (people["maija"].id, "reply"),  # Liisa's reply
+            (people["pekka"].id, "thread_reply"),  # Liisa wrote after Pekka
+            (people["liisa"].id, "mention"),  # the second edit names her
+        ]
+    )
+
+
+def test_a_section_unpublished_later_takes_its_notifications_away(
+    app: Flask, smtp: SmtpServer, section, people
+) -> None:
+    root = make_comment(section, people["maija"], "Alku.")
+    make_comment(section, people["pekka"], "Vastaus.", parent=root)
+    section.is_published = False
+    db.session.commit()
+    _deliver()
+    assert _notification_mails(smtp) == []
+    maija = _client(app, "maija@kunta.fi")
+    assert "Pekka Puhuja vastasi" not in maija.get("/ilmoitukset").get_data(as_text=True)
+    assert "count-badge" not in maija.get("/ilmoitukset?page=²").get_data(as_text=True)
+
+
+def test_an_unsubscribe_link_dies_with_its_account(
+    app: Flask, smtp: SmtpServer, section, people
+) -> None:
+    mail = _reply_mail_to_maija(smtp, section, people)
+    path = _unsubscribe_path(mail)
+    # Another account given the same id later (SQLite reuses the highest id) is not touched.
+    people["maija"].created_at = people["maija"].created_at + timedelta(days=1)
+    db.session.commit()
+    assert app.test_client().post(path).status_code == 404
+    db.session.refresh(people["maija"])
+    assert people["maija"].mail_replies

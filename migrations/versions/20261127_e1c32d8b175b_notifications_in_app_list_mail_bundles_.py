@@ -5,6 +5,8 @@ Revises: 708e9eaef347
 Create Date: 2026-11-27 18:42:10.778509
 
 """
+from datetime import UTC, datetime
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -67,6 +69,13 @@ def upgrade():
         batch_op.add_column(sa.Column('digest_since', sa.DateTime(), nullable=True))
 
     # ### end Alembic commands ###
+    # Existing accounts get weekly digests from now on: the first one tells what is new from
+    # here, not everything since the account was created.
+    op.get_bind().execute(
+        sa.text("UPDATE users SET digest_since = :now").bindparams(
+            now=datetime.now(UTC).replace(tzinfo=None)
+        )
+    )
 
 
 def downgrade():

@@ -67,6 +67,8 @@
       option.setAttribute("aria-selected", position === current.active ? "true" : "false");
     });
     current.textarea.setAttribute("aria-activedescendant", options[current.active].id);
+    // Screen readers follow aria-activedescendant on a text box unevenly: say the name, too.
+    announce(current.names[current.active]);
   }
 
   function choose(index) {
@@ -109,8 +111,9 @@
     });
     textarea.insertAdjacentElement("afterend", list);
     textarea.setAttribute("aria-controls", list.id);
-    current = { textarea: textarea, list: list, start: start, names: names, active: 0 };
-    highlight(0);
+    // Nothing is chosen until the arrow keys choose it, so that Enter still starts a new line
+    // and Tab still moves on for someone who meant neither.
+    current = { textarea: textarea, list: list, start: start, names: names, active: -1 };
     announce((texts(textarea).found || "").replace("{num}", String(names.length)));
   }
 
@@ -160,12 +163,15 @@
     }
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();
-      highlight(current.active + (event.key === "ArrowDown" ? 1 : -1));
-    } else if (event.key === "Enter" || event.key === "Tab") {
+      var step = event.key === "ArrowDown" ? 1 : -1;
+      highlight(current.active < 0 && step < 0 ? -1 : current.active + step);
+    } else if (event.key === "Enter" && current.active >= 0) {
       event.preventDefault();
       choose(current.active);
     } else if (event.key === "Escape") {
       event.preventDefault();
+      close();
+    } else if (event.key === "Enter" || event.key === "Tab") {
       close();
     }
   });

@@ -19,7 +19,7 @@ def load_user(cookie_id: str) -> User | None:
     """Cookies carry "<id>:<session token>"; a token that no longer matches (after sign-out,
     or from a copied cookie) signs no one in."""
     user_id, _, token = cookie_id.partition(":")
-    if not user_id.isdigit():
+    if not user_id.isdecimal():
         return None
     # The header shows the unread count on every page: fetched with the user, it costs nothing.
     row = db.session.execute(

@@ -190,7 +190,7 @@ def publish() -> Response:
 def comment_themes(comment_id: int) -> Response:
     workspace = workspace_or_404()
     comment = get_comment(comment_id, workspace) or abort(404)
-    ids = {int(v) for v in request.form.getlist("themes") if v.isdigit()}
+    ids = {int(v) for v in request.form.getlist("themes") if v.isdecimal()}
     new_theme = request.form.get("new_theme", "").strip()
     if new_theme:
         ids.add(services.add_theme(workspace, new_theme).id)
@@ -209,11 +209,13 @@ def link(comment_id: int) -> Response:
     comment = get_comment(comment_id, workspace) or abort(404)
     alternative = (
         owned_or_404(Alternative, int(request.form.get("alternative", "0") or 0))
-        if request.form.get("alternative", "").isdigit()
+        if request.form.get("alternative", "").isdecimal()
         else None
     )
     criterion_value = request.form.get("criterion", "")
-    criterion = owned_or_404(Criterion, int(criterion_value)) if criterion_value.isdigit() else None
+    criterion = (
+        owned_or_404(Criterion, int(criterion_value)) if criterion_value.isdecimal() else None
+    )
     try:
         stance = Stance(request.form.get("stance", ""))
     except ValueError:
@@ -249,8 +251,8 @@ def unlink(link_id: int) -> Response:
 @access(Access.MODERATOR)
 def bulk_tag() -> Response:
     theme_id = request.form.get("theme", "")
-    theme = owned_or_404(Theme, int(theme_id)) if theme_id.isdigit() else None
-    ids = [int(v) for v in request.form.getlist("ids") if v.isdigit()]
+    theme = owned_or_404(Theme, int(theme_id)) if theme_id.isdecimal() else None
+    ids = [int(v) for v in request.form.getlist("ids") if v.isdecimal()]
     back = request.form.get("back", "")
     target = (
         back

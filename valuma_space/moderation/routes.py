@@ -41,7 +41,7 @@ def _filters() -> services.QueueFilters:
     args = request.args
     section = args.get("section", "")
     return services.QueueFilters(
-        section_id=int(section) if section.isdigit() else None,
+        section_id=int(section) if section.isdecimal() else None,
         triage=enum_param(TriageStatus, args.get("triage")),
         visibility=enum_param(Visibility, args.get("visibility")),
         kind=enum_param(CommentKind, args.get("kind")),
@@ -70,7 +70,7 @@ def queue() -> str:
     workspace = workspace_or_404()
     filters = _filters()
     page_number = request.args.get("page", "1")
-    result = services.queue(workspace, filters, int(page_number) if page_number.isdigit() else 1)
+    result = services.queue(workspace, filters, int(page_number) if page_number.isdecimal() else 1)
     sections = comments.sections_of(workspace)
     settings = PreModerationForm(pre_moderation=workspace.pre_moderation)
     ids = [row.comment.id for row in result.rows]
@@ -93,7 +93,7 @@ def queue() -> str:
 @access(Access.MODERATOR)
 def bulk() -> Response:
     form = BulkForm()
-    ids = [int(value) for value in request.form.getlist("ids") if value.isdigit()]
+    ids = [int(value) for value in request.form.getlist("ids") if value.isdecimal()]
     status = enum_param(TriageStatus, form.triage.data)
     back = request.form.get("back", "")
     target = (
@@ -238,7 +238,7 @@ def moderation_log() -> str:
     actor = request.args.get("actor", "")[:254]
     page_number = request.args.get("page", "1")
     entries, total = services.log_entries(
-        action, actor, int(page_number) if page_number.isdigit() else 1
+        action, actor, int(page_number) if page_number.isdecimal() else 1
     )
     return render_template(
         "moderation/log.html",

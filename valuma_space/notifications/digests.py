@@ -97,6 +97,7 @@ def digest_contents(user: User, since: datetime, until: datetime) -> DigestConte
         .join(Section, Section.id == Comment.section_id)
         .join(Page, Page.id == Section.page_id)
         .where(new_comments, _readable(), Comment.by_moderator.is_(True))
+        .where(Comment.parent_id.is_not(None))
         .options(*with_section)
         .order_by(Comment.published_at.desc(), Comment.id)
         .limit(MODERATOR_REPLIES)
@@ -141,6 +142,8 @@ def send_digests(now: datetime | None = None) -> int:
             except IntegrityError:
                 continue  # another run took this person's digest for the period
             user.digest_since = now
+            # One person at a time: a run stopped halfway keeps what it queued, and the next
+            # run carries on from there.
             db.session.commit()
             queued += 1
     return queued

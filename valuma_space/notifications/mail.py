@@ -137,10 +137,7 @@ def compose_notifications(message: OutboxMessage) -> OutgoingMail | None:
     items = [
         item
         for item in db.session.scalars(
-            select(Notification)
-            .join(Comment, Comment.id == Notification.comment_id)
-            .where(Notification.outbox_id == message.id)
-            .where(shown_to_recipient())
+            shown_to_recipient(select(Notification).where(Notification.outbox_id == message.id))
             .options(
                 joinedload(Notification.comment).joinedload(Comment.section),
                 joinedload(Notification.actor),

@@ -11,22 +11,18 @@ import re
 
 from sqlalchemy import or_, select
 
-from valuma_space.auth.models import User
+from valuma_space.auth.models import NameDisplay, User
 from valuma_space.auth.names import UNNAMED, public_name
+from valuma_space.comments.models import Comment, Visibility
 from valuma_space.extensions import db
 
 MENTION_START = re.compile(r"(?<![\w@])@(\w+)")
 MAX_MENTIONS = 20
 SUGGESTION_LIMIT = 8
-_NAME_COLUMNS = (User.display_name, User.organisation, User.pseudonym)
 
 
 def _like_escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _named_like(pattern: str):
-    return or_(*(column.ilike(pattern, escape="\\") for column in _NAME_COLUMNS))
 
 
 def _ends_a_word(text: str, position: int) -> bool:
@@ -42,7 +38,7 @@ def mentioned_users(text: str, author_id: int | None) -> list[User]:
     # SQLite folds only ASCII case, so ask for the spellings a writer is likely to use.
     spellings = {variant for word in words for variant in (word, word.lower(), word.capitalize())}
     candidates = db.session.scalars(
-        select(User).where(or_(*(_named_like(f"{_like_escaped(s)}%") for s in spellings)))
+        select(User).where(or_(*(_shown_name_like(f"{_like_escaped(s)}%") for s in spellings)))
     )
     found: dict[int, User] = {}
     for user in candidates:
@@ -58,16 +54,36 @@ def mentioned_users(text: str, author_id: int | None) -> list[User]:
     return list(found.values())
 
 
+def _shown_name_like(pattern: str):
+    """People whose name as shown to others matches; what they keep hidden is never searched."""
+    return or_(
+        (User.name_display == NameDisplay.FULL_NAME)
+        & User.display_name.ilike(pattern, escape="\\"),
+        (User.name_display == NameDisplay.ORGANISATION)
+        & User.organisation.ilike(pattern, escape="\\"),
+        (User.name_display == NameDisplay.PSEUDONYM) & User.pseudonym.ilike(pattern, escape="\\"),
+    )
+
+
 def name_suggestions(typed: str, viewer_id: int) -> list[str]:
-    """Names that a word of begins with what was typed after "@", as each person shows it."""
+    """Names of the discussion's participants (people whose comments others can read) that
+    begin with what was typed after "@", or have a word that does, as each person shows it."""
     typed = typed.strip()[:60]
     if not typed:
         return []
     folded = typed.casefold()
+    took_part = (
+        select(Comment.id)
+        .where(
+            Comment.author_id == User.id,
+            Comment.visibility == Visibility.VISIBLE,
+            Comment.published_at.is_not(None),
+        )
+        .exists()
+    )
     rows = db.session.scalars(
         select(User)
-        .where(User.id != viewer_id, _named_like(f"%{_like_escaped(typed)}%"))
-        .order_by(User.display_name, User.id)
+        .where(User.id != viewer_id, took_part, _shown_name_like(f"%{_like_escaped(typed)}%"))
         .limit(200)
     )
     names: set[str] = set()

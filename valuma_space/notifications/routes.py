@@ -17,7 +17,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from valuma_space.auth.permissions import Access, access
-from valuma_space.extensions import csrf, db
+from valuma_space.extensions import csrf, db, limiter
 from valuma_space.notifications import services
 from valuma_space.notifications.digests import send_digests
 from valuma_space.notifications.forms import (
@@ -36,7 +36,7 @@ bp = Blueprint("notifications", __name__)
 @access(Access.SIGNED_IN)
 def index() -> str:
     number = request.args.get("page", "1")
-    result = services.notifications_of(current_user, int(number) if number.isdigit() else 1)
+    result = services.notifications_of(current_user, int(number) if number.isdecimal() else 1)
     return render_template("notifications/index.html", result=result, form=MarkAllReadForm())
 
 
@@ -110,6 +110,7 @@ def unsubscribe(token: str) -> Response | tuple[str, int]:
 
 @bp.get("/osallistujat/nimet")
 @access(Access.SIGNED_IN)
+@limiter.limit("120 per minute")  # enough for typing; too slow to walk through every name
 def names() -> Response:
     """Suggestions for an @mention being typed."""
     return jsonify(names=name_suggestions(request.args.get("q", ""), current_user.id))

@@ -6,16 +6,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import ColumnElement, ScalarSelect, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from valuma_space.auth.models import User
 from valuma_space.comments.models import Comment, Visibility
 from valuma_space.db import utcnow
 from valuma_space.extensions import db
+from valuma_space.materials.models import Page, Section
 from valuma_space.notifications.mentions import mentioned_users
 from valuma_space.notifications.models import (
     SUBSCRIPTION_OF,
@@ -74,10 +76,12 @@ def _notify(
 
 
 def _thread_authors(comment: Comment) -> set[int]:
-    """Who wrote in the comment's thread (its root and everything under it), in one query."""
+    """Who wrote in the comment's thread (its root and everything under it) before it, in one
+    query. Those who joined later never hear of it, however often it is edited or approved."""
     rows = db.session.execute(
         select(Comment.id, Comment.parent_id, Comment.author_id).where(
             Comment.section_id == comment.section_id,
+            Comment.id < comment.id,  # a comment's ancestors are older than it, too
             Comment.published_at.is_not(None),
             Comment.visibility != Visibility.DELETED,
         )
@@ -157,11 +161,21 @@ def input_linked(comment: Comment, moderator: User, used_in: str) -> None:
 # --- the person's list ------------------------------------------------------------------------
 
 
-def shown_to_recipient():
-    """Notifications whose comment the recipient may still see."""
-    return or_(
-        Notification.kind.in_(ABOUT_OWN_COMMENT),
-        and_(Comment.visibility == Visibility.VISIBLE, Comment.published_at.is_not(None)),
+def shown_to_recipient(query: Select[Any]) -> Select[Any]:
+    """`query` (of notifications) narrowed to those whose comment the recipient may still see:
+    their own, or one everyone may read, in a section everyone may read."""
+    return (
+        query.join(Comment, Comment.id == Notification.comment_id)
+        .join(Section, Section.id == Comment.section_id)
+        .join(Page, Page.id == Section.page_id)
+        .where(
+            Section.is_published.is_(True),
+            Page.is_published.is_(True),
+            or_(
+                Notification.kind.in_(ABOUT_OWN_COMMENT),
+                and_(Comment.visibility == Visibility.VISIBLE, Comment.published_at.is_not(None)),
+            ),
+        )
     )
 
 
@@ -175,13 +189,11 @@ class NotificationPage:
 
 def unread_count_of(user_id: ColumnElement[int] | int) -> ScalarSelect[int]:
     """The number of unread notifications, as a subquery that can ride along another query."""
-    return (
-        select(func.count(Notification.id))
-        .join(Comment, Comment.id == Notification.comment_id)
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-        .where(shown_to_recipient())
-        .scalar_subquery()
-    )
+    return shown_to_recipient(
+        select(func.count(Notification.id)).where(
+            Notification.user_id == user_id, Notification.read_at.is_(None)
+        )
+    ).scalar_subquery()
 
 
 def unread_count(user: User) -> int:
@@ -190,12 +202,7 @@ def unread_count(user: User) -> int:
 
 def notifications_of(user: User, page: int = 1) -> NotificationPage:
     """A page of the person's notifications, newest first, with everything each one shows."""
-    visible = (
-        select(Notification.id)
-        .join(Comment, Comment.id == Notification.comment_id)
-        .where(Notification.user_id == user.id)
-        .where(shown_to_recipient())
-    )
+    visible = shown_to_recipient(select(Notification.id).where(Notification.user_id == user.id))
     total = db.session.scalar(select(func.count()).select_from(visible.subquery())) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
@@ -218,10 +225,11 @@ def notifications_of(user: User, page: int = 1) -> NotificationPage:
 def open_notification(user: User, notification_id: int) -> Notification | None:
     """The person's notification, marked read; None if it is not theirs or no longer shown."""
     notification = db.session.scalars(
-        select(Notification)
-        .join(Comment, Comment.id == Notification.comment_id)
-        .where(Notification.id == notification_id, Notification.user_id == user.id)
-        .where(shown_to_recipient())
+        shown_to_recipient(
+            select(Notification).where(
+                Notification.id == notification_id, Notification.user_id == user.id
+            )
+        )
     ).first()
     if notification is not None and notification.read_at is None:
         notification.read_at = utcnow()
@@ -273,17 +281,25 @@ def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="valuma-unsubscribe")
 
 
+def _account_stamp(user: User) -> int:
+    # An id can be given again after an account is deleted; a link in an old mail must not
+    # unsubscribe the next person who gets it.
+    return int(user.created_at.timestamp())
+
+
 def unsubscribe_token(user: User, subscription: Subscription) -> str:
     """For the link in every notification mail: it works without signing in, for this person
     and this kind of mail only, and changes nothing but that setting."""
-    return _serializer().dumps([user.id, subscription.value])
+    return _serializer().dumps([user.id, _account_stamp(user), subscription.value])
 
 
 def read_unsubscribe_token(token: str) -> tuple[User, Subscription] | None:
     try:
-        user_id, value = _serializer().loads(token)
+        user_id, stamp, value = _serializer().loads(token)
         subscription = Subscription(value)
     except (BadSignature, ValueError, TypeError):
         return None
     user = db.session.get(User, user_id)
-    return (user, subscription) if user is not None else None
+    if user is None or _account_stamp(user) != stamp:
+        return None
+    return user, subscription
