@@ -208,6 +208,24 @@ class _FormReader(HTMLParser):
             self.inside = False
 
 
+def moderate(client: FlaskClient, comment_id: int, action: str, **fields: str) -> TestResponse:
+    """Press one of the action buttons on a comment's moderation page."""
+    path = f"/moderointi/kommentit/{comment_id}"
+    token = csrf_token(client.get(path).get_data(as_text=True))
+    return client.post(path, data={"csrf_token": token, "action": action, **fields})
+
+
+def send_as(
+    client: FlaskClient, method: str, path: str, signed_in: bool, **data: str
+) -> TestResponse:
+    """A GET, or a POST with a CSRF token valid for the client's session, as an authorisation
+    matrix sends one request to every route for every kind of visitor."""
+    if method == "GET":
+        return client.get(path)
+    token = csrf_token(client.get("/profiili" if signed_in else "/kirjaudu").get_data(as_text=True))
+    return client.post(path, data={"csrf_token": token, **data})
+
+
 def submit_form(client: FlaskClient, page_url: str, form_id: str, **changes: str) -> TestResponse:
     """Open a page and send one of its forms with what it holds, plus `changes`."""
     reader = _FormReader(form_id)

@@ -15,7 +15,15 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.factories import make_comment, make_page, make_section, make_user, make_workspace
-from tests.helpers import confirm_link, csrf_token, link_path, login_as, post_form, sent_mails
+from tests.helpers import (
+    confirm_link,
+    csrf_token,
+    link_path,
+    login_as,
+    post_form,
+    send_as,
+    sent_mails,
+)
 from valuma_space.auth.models import Role, User
 from valuma_space.db import utcnow
 from valuma_space.extensions import db
@@ -372,14 +380,7 @@ def test_authoring_authorisation(app: Flask, section, method: str, template: str
         client = app.test_client()
         if who:
             login_as(client, who)
-        token = csrf_token(
-            client.get("/kirjaudu" if who is None else "/profiili").get_data(as_text=True)
-        )
-        response = (
-            client.get(path)
-            if method == "GET"
-            else client.post(path, data={"csrf_token": token, "action": "up"})
-        )
+        response = send_as(client, method, path, signed_in=who is not None, action="up")
         if who is None:
             assert response.status_code == 302 and "/kirjaudu" in response.headers["Location"], path
         elif allowed:

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import insert, select
 
 from tests.factories import make_comment, make_page, make_section, make_user, make_workspace
-from tests.helpers import csrf_token, login_as, post_form
+from tests.helpers import csrf_token, login_as, post_form, send_as
 from valuma_space.auth.models import Role
 from valuma_space.comments.models import Comment
 from valuma_space.db import utcnow
@@ -229,12 +229,7 @@ def test_design_authorisation(app: Flask, setup, method: str, template: str) -> 
         client = app.test_client()
         if who:
             login_as(client, who)
-        token = csrf_token(
-            client.get("/kirjaudu" if who is None else "/profiili").get_data(as_text=True)
-        )
-        response = (
-            client.get(path) if method == "GET" else client.post(path, data={"csrf_token": token})
-        )
+        response = send_as(client, method, path, signed_in=who is not None)
         if allowed:
             assert response.status_code in {200, 302, 303, 400}, (path, who, response.status_code)
         elif path == "/mallit/matriisi":

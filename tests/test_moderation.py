@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import insert, select
 
 from tests.factories import make_comment, make_page, make_section, make_user, make_workspace
-from tests.helpers import csrf_token, login_as, post_form
+from tests.helpers import csrf_token, login_as, moderate, post_form, send_as
 from valuma_space.auth.choices import OrganisationType, Region
 from valuma_space.auth.models import Role
 from valuma_space.comments.models import Comment, Visibility
@@ -55,13 +55,6 @@ def _as(app: Flask, email: str | None) -> FlaskClient:
     return client
 
 
-def _act(client: FlaskClient, comment: Comment, action: str, **fields: str):
-    """Press one of the action buttons on a comment's moderation page."""
-    path = f"/moderointi/kommentit/{comment.id}"
-    token = csrf_token(client.get(path).get_data(as_text=True))
-    return client.post(path, data={"csrf_token": token, "action": action, **fields})
-
-
 def _section_html(client: FlaskClient, section) -> str:
     return client.get(f"/osio/{section.slug}").get_data(as_text=True)
 
@@ -69,13 +62,13 @@ def _section_html(client: FlaskClient, section) -> str:
 def test_hiding_with_a_reason_that_participants_see(app: Flask, section, people) -> None:
     comment = make_comment(section, people["author"], "Asiaton teksti")
     moderator = _as(app, people["moderator"].email)
-    refused = _act(moderator, comment, "hide", reason="")
+    refused = moderate(moderator, comment.id, "hide", reason="")
     assert refused.status_code == 400 and "Kirjoita perustelu" in refused.get_data(as_text=True)
-    assert _act(moderator, comment, "hide", reason="Henkilöön käyvä").status_code == 303
+    assert moderate(moderator, comment.id, "hide", reason="Henkilöön käyvä").status_code == 303
     html = _section_html(_as(app, None), section)
     assert "Asiaton teksti" not in html
     assert "Moderaattori piilotti kommentin: Henkilöön käyvä" in html
-    _act(moderator, comment, "restore")
+    moderate(moderator, comment.id, "restore")
     assert "Asiaton teksti" in _section_html(_as(app, None), section)
     entries = db.session.scalars(
         select(ModerationLogEntry).where(ModerationLogEntry.action == LogAction.VISIBILITY)
@@ -106,7 +99,7 @@ def test_pre_moderation_holds_comments_until_approved(app: Flask, section, peopl
     assert "Odottava kommentti" in _section_html(moderator, section)
     assert _as(app, None).get(f"/kommentit/{comment.id}").status_code == 404
 
-    _act(moderator, comment, "approve")
+    moderate(moderator, comment.id, "approve")
     assert "Odottava kommentti" in _section_html(_as(app, people["other"].email), section)
 
     # An edit of an approved comment goes back to waiting.
@@ -133,8 +126,8 @@ def test_a_rejected_comment_shows_its_reason_to_its_author_only(
     )
     comment = db.session.scalars(select(Comment)).one()
     moderator = _as(app, people["moderator"].email)
-    assert _act(moderator, comment, "reject", reason="").status_code == 400
-    _act(moderator, comment, "reject", reason="Ei liity aiheeseen")
+    assert moderate(moderator, comment.id, "reject", reason="").status_code == 400
+    moderate(moderator, comment.id, "reject", reason="Ei liity aiheeseen")
     assert "Moderaattori hylkäsi kommentin: Ei liity aiheeseen" in _section_html(author, section)
     other_view = _section_html(_as(app, people["other"].email), section)
     assert "Ei liity aiheeseen" not in other_view and "Hylättävä" not in other_view
@@ -180,7 +173,7 @@ def test_reports_come_first_and_can_be_dismissed(app: Flask, section, people) ->
     assert "1 ilmoitettu" in queue
     case = moderator.get(f"/moderointi/kommentit/{old.id}").get_data(as_text=True)
     assert "Loukkaava" in case
-    _act(moderator, old, "dismiss")
+    moderate(moderator, old.id, "dismiss")
     assert db.session.scalars(select(Report)).one().status == "dismissed"
     queue = moderator.get("/moderointi/").get_data(as_text=True)
     assert queue.index("Uusi tavallinen") < queue.index("Vanha ilmoitettu")
@@ -192,10 +185,10 @@ def test_opening_a_comment_reads_it_and_triage_moves_on(app: Flask, section, peo
     moderator.get(f"/moderointi/kommentit/{comment.id}")
     db.session.expire_all()
     assert db.session.get(Comment, comment.id).triage_status == TriageStatus.READ
-    _act(moderator, comment, "triage", triage="used")
+    moderate(moderator, comment.id, "triage", triage="used")
     db.session.expire_all()
     assert db.session.get(Comment, comment.id).triage_status == TriageStatus.USED
-    assert _act(moderator, comment, "triage", triage="bogus").status_code == 400
+    assert moderate(moderator, comment.id, "triage", triage="bogus").status_code == 400
 
 
 def test_bulk_triage(app: Flask, section, people) -> None:
@@ -231,7 +224,7 @@ def test_bulk_triage(app: Flask, section, people) -> None:
 def test_internal_notes_stay_internal(app: Flask, section, people) -> None:
     comment = make_comment(section, people["author"], "Kommentti")
     moderator = _as(app, people["moderator"].email)
-    _act(moderator, comment, "note", note="Salainen huomio")
+    moderate(moderator, comment.id, "note", note="Salainen huomio")
     assert "Salainen huomio" in moderator.get(f"/moderointi/kommentit/{comment.id}").get_data(
         as_text=True
     )
@@ -317,23 +310,16 @@ def test_authorisation_matrix(app: Flask, section, people, method: str, template
     for who in (None, "author", "other", "moderator", "admin"):
         client = _as(app, people[who].email if who else None)
         path = template.format(id=comment.id)
-        token = csrf_token(
-            client.get("/kirjaudu" if who is None else "/profiili").get_data(as_text=True)
-        )
-        response = (
-            client.get(path)
-            if method == "GET"
-            else client.post(
-                path,
-                data={
-                    "csrf_token": token,
-                    "action": "triage",
-                    "triage": "read",
-                    "ids": str(comment.id),
-                    "user_id": str(people["other"].id),
-                    "role": "participant",
-                },
-            )
+        response = send_as(
+            client,
+            method,
+            path,
+            signed_in=who is not None,
+            action="triage",
+            triage="read",
+            ids=str(comment.id),
+            user_id=str(people["other"].id),
+            role="participant",
         )
         allowed = ALLOWED.get(template, {"moderator", "admin"})
         if who is None:

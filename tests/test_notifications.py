@@ -15,7 +15,14 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from tests.factories import make_comment, make_page, make_section, make_user, make_workspace
-from tests.helpers import csrf_token, finnish_left_in, login_as, post_form, submit_form
+from tests.helpers import (
+    csrf_token,
+    finnish_left_in,
+    login_as,
+    moderate,
+    post_form,
+    submit_form,
+)
 from tests.smtp import RecordingSmtpTransport, SmtpServer, parts
 from valuma_space.auth.models import NameDisplay, Role
 from valuma_space.comments.models import Comment
@@ -215,9 +222,7 @@ def test_moderation_outcomes_reach_the_author_with_the_reason(
         (waiting, "approve", ""),
         (rejected, "reject", "Ei liity selvitykseen"),
     ):
-        path = f"/moderointi/kommentit/{comment_id}"
-        token = csrf_token(moderator.get(path).get_data(as_text=True))
-        moderator.post(path, data={"csrf_token": token, "action": action, "reason": reason})
+        moderate(moderator, comment_id, action, reason=reason)
     _deliver()
     [to_maija] = _notification_mails(smtp, "maija@kunta.fi")
     assert to_maija["Subject"] == "Moderaattori käsitteli 2 kommenttiasi"
@@ -236,9 +241,7 @@ def test_hiding_tells_the_author_and_withdraws_what_others_were_told(
     root = make_comment(section, people["maija"], "Maijan kommentti.")
     reply = make_comment(section, people["pekka"], "Asiaton vastaus.", parent=root)
     moderator = _client(app, "moderaattori@valuma.fi")
-    path = f"/moderointi/kommentit/{reply.id}"
-    token = csrf_token(moderator.get(path).get_data(as_text=True))
-    moderator.post(path, data={"csrf_token": token, "action": "hide", "reason": "Asiaton sävy"})
+    moderate(moderator, reply.id, "hide", reason="Asiaton sävy")
     _deliver()
     # The reply was hidden before its mail left: Maija gets nothing and her list shows nothing.
     assert _notification_mails(smtp, "maija@kunta.fi") == []
@@ -293,9 +296,7 @@ def test_nobody_hears_of_their_own_actions(app: Flask, smtp: SmtpServer, section
     moderator = people["moderator"]
     own = make_comment(section, moderator, "Moderaattorin oma.")
     client = _client(app, moderator.email)
-    path = f"/moderointi/kommentit/{own.id}"
-    token = csrf_token(client.get(path).get_data(as_text=True))
-    client.post(path, data={"csrf_token": token, "action": "hide", "reason": "Kokeilu"})
+    moderate(client, own.id, "hide", reason="Kokeilu")
     _deliver()
     assert _notification_mails(smtp) == []
     assert db.session.scalar(select(func.count(Notification.id))) == 0
