@@ -26,7 +26,7 @@ from valuma_space.mail.context import writing_mail
 from valuma_space.mail.models import MailKind, OutboxMessage, OutboxStatus
 from valuma_space.mail.transports import OutgoingMail, transport_for
 from valuma_space.notifications.mail import COMPOSERS, gather_bundles
-from valuma_space.workspaces.services import current_workspace, may_sign_up
+from valuma_space.workspaces.services import current_workspace, may_sign_up, site_title
 
 log = logging.getLogger(__name__)
 
@@ -94,14 +94,11 @@ def _compose(message: OutboxMessage, now: datetime) -> OutgoingMail | None:
         now=now,
     )
     with writing_mail(message.locale):
-        workspace = current_workspace()
+        title = site_title()
         if message.kind == MailKind.INVITATION:
             link = url_for("auth.confirm", token=token, _external=True)
             known = True
-            subject = _(
-                "Kutsu kommentoimaan: %(title)s",
-                title=workspace.title if workspace else "VALUMA Space",
-            )
+            subject = _("Kutsu kommentoimaan: %(title)s", title=title)
             template = "email/invitation"
         elif message.kind == MailKind.SIGN_IN:
             link = url_for("auth.confirm", token=token, _external=True)
@@ -118,7 +115,7 @@ def _compose(message: OutboxMessage, now: datetime) -> OutgoingMail | None:
             "known": known,
             "minutes": config["LOGIN_LINK_MAX_AGE"] // 60,
             "recipient": message.recipient,
-            "workspace_title": workspace.title if workspace else "VALUMA Space",
+            "workspace_title": title,
         }
         text = render_template(f"{template}.txt", **context)
         html = render_template(f"{template}.html", **context)

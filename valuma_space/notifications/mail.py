@@ -40,6 +40,7 @@ from valuma_space.notifications.services import (
     unsubscribe_token,
     wants_mail,
 )
+from valuma_space.workspaces.services import site_title
 
 
 def gather_bundles(now: datetime) -> int:
@@ -169,11 +170,12 @@ def compose_digest(message: OutboxMessage) -> OutgoingMail | None:
     if contents.is_empty():
         return None
     with writing_mail(message.locale):
+        title = site_title()
         comments = contents.most_agreed + contents.moderator_replies
         return _compose(
             user,
             Subscription.DIGEST,
-            _("Mitä uutta: %(title)s", title=_workspace_title()),
+            _("Mitä uutta: %(title)s", title=title),
             "digest",
             contents=contents,
             digest=digest,
@@ -182,20 +184,13 @@ def compose_digest(message: OutboxMessage) -> OutgoingMail | None:
                 section.id: url_for("materials.section", slug=section.slug, _external=True)
                 for section, _ in contents.sections + contents.comment_counts
             },
-            workspace_title=_workspace_title(),
+            workspace_title=title,
         )
 
 
 def _permalink(comment: Comment) -> str:
     # Readers who are signed out land on the sign-in page, which brings them back here.
     return url_for("comments.permalink", comment_id=comment.id, _external=True)
-
-
-def _workspace_title() -> str:
-    from valuma_space.workspaces.services import current_workspace
-
-    workspace = current_workspace()
-    return workspace.title if workspace is not None else "VALUMA Space"
 
 
 COMPOSERS = {MailKind.NOTIFICATION: compose_notifications, MailKind.DIGEST: compose_digest}
