@@ -129,7 +129,7 @@ def send_digests_now() -> Response:
 
 
 def unread_for_header() -> int:
-    """The count beside "Ilmoitukset" in every page's header."""
+    """The signed-in person's unread count: beside "Ilmoitukset" in the header, and on the list."""
     if not current_user.is_authenticated:
         return 0
     known = getattr(current_user, "unread_notifications", None)  # see auth/login.load_user

@@ -182,7 +182,6 @@ def shown_to_recipient(query: Select[Any]) -> Select[Any]:
 @dataclass
 class NotificationPage:
     items: list[Notification]
-    unread: int
     page: int
     pages: int
 
@@ -219,7 +218,7 @@ def notifications_of(user: User, page: int = 1) -> NotificationPage:
             .offset((page - 1) * PAGE_SIZE)
         )
     )
-    return NotificationPage(items, unread_count(user), page, pages)
+    return NotificationPage(items, page, pages)
 
 
 def open_notification(user: User, notification_id: int) -> Notification | None:
