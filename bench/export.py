@@ -214,6 +214,19 @@ def child(argv: list[str]) -> None:
     print(f"{elapsed:.2f} {peak_mb:.0f}")
 
 
+def _measure(env: dict[str, str], *argv: str) -> tuple[float, float]:
+    """Seconds and peak megabytes of one `child` run, in a process of its own."""
+    line = subprocess.run(
+        [sys.executable, __file__, "--child", *argv],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    return float(line[-2]), float(line[-1])
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         child(sys.argv[2:])
@@ -246,30 +259,14 @@ def main() -> None:
     results = {}
     for fmt in args.formats.split(","):
         out = work / f"export.{fmt}"
-        line = subprocess.run(
-            [sys.executable, __file__, "--child", fmt, str(out)],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.split()
-        seconds, peak = float(line[-2]), float(line[-1])
+        seconds, peak = _measure(env, fmt, str(out))
         results[fmt] = seconds
         print(
             f"{fmt:12s} {seconds:7.2f} s  peak {peak:5.0f} MB  {out.stat().st_size / 1e6:7.1f} MB written"
         )
     if "csv" not in results:  # the limit is only for comparing the CSV export
         return
-    line = subprocess.run(
-        [sys.executable, __file__, "--child", "limit", str(database), str(work / "limit.csv")],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    limit_seconds, limit_peak = float(line[-2]), float(line[-1])
+    limit_seconds, limit_peak = _measure(env, "limit", str(database), str(work / "limit.csv"))
     print(f"{'csv limit':12s} {limit_seconds:7.2f} s  peak {limit_peak:5.0f} MB")
     print(f"ratio: {limit_seconds / results['csv']:.2f}")
 
