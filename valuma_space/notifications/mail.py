@@ -10,7 +10,6 @@ out, and a mail left with nothing to say is not sent at all.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime, timedelta
 
 from flask import current_app, render_template, url_for
@@ -31,7 +30,6 @@ from valuma_space.notifications.models import (
     SUBSCRIPTION_OF,
     Digest,
     Notification,
-    NotificationKind,
     Subscription,
 )
 from valuma_space.notifications.services import (
@@ -41,6 +39,11 @@ from valuma_space.notifications.services import (
     wants_mail,
 )
 from valuma_space.workspaces.services import site_title
+
+KINDS_OF = {
+    subscription: [kind for kind, sub in SUBSCRIPTION_OF.items() if sub == subscription]
+    for subscription in set(SUBSCRIPTION_OF.values())
+}
 
 
 def gather_bundles(now: datetime) -> int:
@@ -55,15 +58,14 @@ def gather_bundles(now: datetime) -> int:
         .group_by(Notification.user_id, Notification.kind)
         .having(func.min(Notification.created_at) <= cutoff)
     ).all()
-    groups: dict[tuple[int, Subscription], list[NotificationKind]] = defaultdict(list)
-    for user_id, kind in due:
-        groups[(user_id, SUBSCRIPTION_OF[kind])].append(kind)
+    # Once one kind is due, the person's other kinds under the same setting go along with it.
+    bundles = sorted({(user_id, SUBSCRIPTION_OF[kind]) for user_id, kind in due})
     queued = 0
-    for (user_id, subscription), _kinds in groups.items():
+    for user_id, subscription in bundles:
         user = db.session.get(User, user_id)
         if user is None:
             continue
-        kinds = [kind for kind, sub in SUBSCRIPTION_OF.items() if sub == subscription]
+        kinds = KINDS_OF[subscription]
         message = enqueue(MailKind.NOTIFICATION, user.email, user.locale, user=user)
         taken = db.session.execute(
             update(Notification)
