@@ -24,6 +24,7 @@ from valuma_space.modeldesign.models import (
     Stance,
     Theme,
 )
+from valuma_space.params import enum_param
 from valuma_space.workspaces.models import Workspace
 from valuma_space.workspaces.services import owned_or_404, workspace_or_404
 
@@ -185,6 +186,12 @@ def publish() -> Response:
 # --- from a comment's moderation page -----------------------------------------------------------
 
 
+def _back_to_comment(comment_id: int) -> Response:
+    return redirect(
+        url_for("moderation.comment", comment_id=comment_id, _anchor="design"), code=303
+    )
+
+
 @bp.post("/kommentit/<int:comment_id>/teemat")
 @access(Access.MODERATOR)
 def comment_themes(comment_id: int) -> Response:
@@ -197,9 +204,7 @@ def comment_themes(comment_id: int) -> Response:
     services.set_comment_themes(comment, ids, workspace)
     db.session.commit()
     flash(_("Teemat on tallennettu."), "success")
-    return redirect(
-        url_for("moderation.comment", comment_id=comment.id, _anchor="design"), code=303
-    )
+    return _back_to_comment(comment.id)
 
 
 @bp.post("/kommentit/<int:comment_id>/linkit")
@@ -207,19 +212,15 @@ def comment_themes(comment_id: int) -> Response:
 def link(comment_id: int) -> Response:
     workspace = workspace_or_404()
     comment = get_comment(comment_id, workspace) or abort(404)
+    alternative_value = request.form.get("alternative", "")
     alternative = (
-        owned_or_404(Alternative, int(request.form.get("alternative", "0") or 0))
-        if request.form.get("alternative", "").isdecimal()
-        else None
+        owned_or_404(Alternative, int(alternative_value)) if alternative_value.isdecimal() else None
     )
     criterion_value = request.form.get("criterion", "")
     criterion = (
         owned_or_404(Criterion, int(criterion_value)) if criterion_value.isdecimal() else None
     )
-    try:
-        stance = Stance(request.form.get("stance", ""))
-    except ValueError:
-        stance = None
+    stance = enum_param(Stance, request.form.get("stance"))
     if alternative is None or stance is None:
         flash(_("Valitse vaihtoehto ja kanta."), "error")
     else:
@@ -228,9 +229,7 @@ def link(comment_id: int) -> Response:
         )
         db.session.commit()
         flash(_("Kommentti on liitetty vaihtoehtoon."), "success")
-    return redirect(
-        url_for("moderation.comment", comment_id=comment.id, _anchor="design"), code=303
-    )
+    return _back_to_comment(comment.id)
 
 
 @bp.post("/linkit/<int:link_id>/poista")
@@ -242,9 +241,7 @@ def unlink(link_id: int) -> Response:
     services.unlink(item)
     db.session.commit()
     flash(_("Liitos on poistettu."), "success")
-    return redirect(
-        url_for("moderation.comment", comment_id=comment_id, _anchor="design"), code=303
-    )
+    return _back_to_comment(comment_id)
 
 
 @bp.post("/teemat/joukko")
