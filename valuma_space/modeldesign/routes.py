@@ -24,6 +24,7 @@ from valuma_space.modeldesign.models import (
     Stance,
     Theme,
 )
+from valuma_space.moderation.routes import back_to_queue
 from valuma_space.params import enum_param
 from valuma_space.workspaces.models import Workspace
 from valuma_space.workspaces.services import owned_or_404, workspace_or_404
@@ -250,12 +251,7 @@ def bulk_tag() -> Response:
     theme_id = request.form.get("theme", "")
     theme = owned_or_404(Theme, int(theme_id)) if theme_id.isdecimal() else None
     ids = [int(v) for v in request.form.getlist("ids") if v.isdecimal()]
-    back = request.form.get("back", "")
-    target = (
-        back
-        if back.startswith("/moderointi/") and not back.startswith("//")
-        else url_for("moderation.queue")
-    )
+    target = back_to_queue()
     if theme is None or not ids:
         flash(_("Valitse ensin kommentit ja teema."), "error")
         return redirect(target)

@@ -32,6 +32,7 @@ from valuma_space.moderation.forms import (
 )
 from valuma_space.moderation.models import LOG_ACTION_LABELS, TRIAGE_LABELS, LogAction, TriageStatus
 from valuma_space.params import date_param, enum_param
+from valuma_space.urls import safe_next
 from valuma_space.workspaces.services import workspace_or_404
 
 bp = Blueprint("moderation", __name__)
@@ -89,18 +90,19 @@ def queue() -> str:
     )
 
 
+def back_to_queue() -> str:
+    """The moderation page, with its filters, that a bulk action was sent from."""
+    back = safe_next(request.form.get("back"), default="")
+    return back if back.startswith("/moderointi/") else url_for("moderation.queue")
+
+
 @bp.post("/moderointi/joukko")
 @access(Access.MODERATOR)
 def bulk() -> Response:
     form = BulkForm()
     ids = [int(value) for value in request.form.getlist("ids") if value.isdecimal()]
     status = enum_param(TriageStatus, form.triage.data)
-    back = request.form.get("back", "")
-    target = (
-        back
-        if back.startswith("/moderointi/") and not back.startswith("//")
-        else url_for("moderation.queue")
-    )
+    target = back_to_queue()
     if not ids or status is None:
         flash(_("Valitse ensin kommentit ja tila."), "error")
         return redirect(target)
