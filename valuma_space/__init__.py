@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from flask_login import current_user
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -58,6 +59,12 @@ def create_app(config: Config | None = None) -> Flask:
     app.jinja_env.globals["site_title"] = site_title
     app.jinja_env.globals["unread_notifications"] = unread_for_header
     app.add_template_filter(public_name, "public_name")
+    from valuma_space.comments import policy
+
+    # Templates ask the policy, with the request's viewer, whether a comment's text shows.
+    app.jinja_env.globals["comment_readable"] = lambda c: policy.may_read(c, current_user)
+    app.jinja_env.globals["comment_removed_label"] = policy.removed_label
+    app.jinja_env.globals["comment_removed_notice"] = policy.removed_notice
     return app
 
 

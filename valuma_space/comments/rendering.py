@@ -24,7 +24,9 @@ from markupsafe import Markup, escape
 
 from valuma_space.auth.models import User
 from valuma_space.auth.names import public_name
-from valuma_space.comments.models import COMMENT_KIND_LABELS, Comment, Visibility
+from valuma_space.comments import policy
+from valuma_space.comments.models import COMMENT_KIND_LABELS, Comment
+from valuma_space.comments.policy import Action
 from valuma_space.comments.services import (
     ViewerState,
     agreeing_users,
@@ -68,12 +70,25 @@ class ThreadEntry:
 
     @property
     def shows_text(self) -> bool:
-        return self.comment.visibility in {Visibility.VISIBLE, Visibility.PENDING}
+        return policy.shows_text(self.comment)
 
     @property
-    def rejected(self) -> bool:
-        """Hidden before anyone else saw it: only its author and moderators see this entry."""
-        return self.comment.visibility == Visibility.HIDDEN and self.comment.published_at is None
+    def parent_shows_text(self) -> bool:
+        return self.parent is not None and policy.shows_text(self.parent)
+
+    @property
+    def takes_actions(self) -> bool:
+        """Only comments whose text everyone reads get an actions slot (replies, agreeing,
+        reporting, and the author's edit and delete): removed and waiting ones take none here."""
+        return policy.text_is_public(self.comment.visibility, self.comment.published_at)
+
+    @property
+    def removed_label(self) -> str:
+        return policy.removed_label(self.comment)
+
+    @property
+    def removed_notice(self) -> str:
+        return policy.removed_notice(self.comment)
 
 
 @dataclass(frozen=True)
@@ -82,7 +97,8 @@ class RenderedThread:
     """Static HTML; an action slot stands between each two."""
     slots: tuple[int, ...]
     """The comment id whose actions go into each slot."""
-    authors: dict[int, int | None]
+    states: dict[int, policy.CommentState]
+    """What the policy needs of each comment that has a slot, to tell each viewer's actions."""
     count: int
 
 
@@ -159,8 +175,8 @@ def render_thread(section: Section, order: Order, viewer: User | None = None) ->
     return RenderedThread(
         segments=tuple(parts[0::2]),
         slots=tuple(int(part) for part in parts[1::2]),
-        authors={c.id: c.author_id for c in comments},
-        count=sum(1 for c in comments if c.visibility == Visibility.VISIBLE),
+        states={c.id: policy.state_of(c) for c in comments},
+        count=sum(1 for c in comments if policy.text_is_public(c.visibility, c.published_at)),
     )
 
 
@@ -178,8 +194,9 @@ class _Actions:
         accepts_comments: bool,
         usage: dict[int, list[str]],
     ) -> None:
-        self.viewer_id = viewer.id if viewer is not None and viewer.is_authenticated else None
-        self.active = self.viewer_id is not None and accepts_comments
+        self.viewer = viewer if viewer is not None and viewer.is_authenticated else None
+        self.viewer_id = self.viewer.id if self.viewer is not None else None
+        self.active = self.viewer is not None and accepts_comments
         self.agreed = state.agreed
         self.usage = {
             comment_id: escape(_("Huomioitu mallityössä: %(uses)s", uses="; ".join(uses)))
@@ -187,11 +204,13 @@ class _Actions:
         }
         if not self.active:
             return
-        self.reply_url = url_for("comments.reply", comment_id=int(_ID))
-        self.edit_url = url_for("comments.edit", comment_id=int(_ID))
-        self.delete_url = url_for("comments.delete", comment_id=int(_ID))
-        self.agree_url = url_for("comments.agree", comment_id=int(_ID))
-        self.report_url = url_for("moderation.report", comment_id=int(_ID))
+        self.urls = {
+            Action.REPLY: url_for("comments.reply", comment_id=int(_ID)),
+            Action.EDIT: url_for("comments.edit", comment_id=int(_ID)),
+            Action.DELETE: url_for("comments.delete", comment_id=int(_ID)),
+            Action.AGREE: url_for("comments.agree", comment_id=int(_ID)),
+            Action.REPORT: url_for("moderation.report", comment_id=int(_ID)),
+        }
         self.labels = {
             "reply": escape(_("Vastaa")),
             "edit": escape(_("Muokkaa")),
@@ -201,31 +220,37 @@ class _Actions:
             "report": escape(_("Ilmoita asiaton kommentti")),
         }
 
-    def html(self, comment_id: int, author_id: int | None) -> str:
+    def html(self, comment_id: int, state: policy.CommentState) -> str:
         used = self.usage.get(comment_id)
-        note = f'<p class="usage-note">{used}</p>' if used and author_id == self.viewer_id else ""
+        own = state.author_id is not None and state.author_id == self.viewer_id
+        note = f'<p class="usage-note">{used}</p>' if used and own else ""
         if not self.active:
             return note
+        allowed = policy.allowed_from(state, self.viewer)
         cid = str(comment_id)
         labels = self.labels
         # The author's name, the comment's heading, tells a screen reader which comment.
         about = f'aria-describedby="c{cid}-by"'
-        links = f'<a href="{self.reply_url.replace(_ID, cid)}" {about}>{labels["reply"]}</a>'
-        if author_id == self.viewer_id:
-            links += (
-                f' <a href="{self.edit_url.replace(_ID, cid)}" {about}>{labels["edit"]}</a>'
-                f' <a href="{self.delete_url.replace(_ID, cid)}" {about}>{labels["delete"]}</a>'
+        links = [
+            f'<a href="{self.urls[action].replace(_ID, cid)}" {about}>{labels[action.value]}</a>'
+            for action in (Action.REPLY, Action.EDIT, Action.DELETE)
+            if action in allowed
+        ]
+        html = " ".join(links)
+        if Action.AGREE in allowed:
+            agreed = comment_id in self.agreed
+            html += (
+                f'<button type="submit" formaction="{self.urls[Action.AGREE].replace(_ID, cid)}" '
+                f'name="agree" value="{"0" if agreed else "1"}" class="button-link" {about} '
+                f'aria-pressed="{"true" if agreed else "false"}">'
+                f"{labels['unagree'] if agreed else labels['agree']}</button>"
             )
-            return f'{note}<div class="comment-actions">{links}</div>'
-        agreed = comment_id in self.agreed
-        return (
-            f'<div class="comment-actions">{links}'
-            f'<button type="submit" formaction="{self.agree_url.replace(_ID, cid)}" name="agree" '
-            f'value="{"0" if agreed else "1"}" class="button-link" {about} '
-            f'aria-pressed="{"true" if agreed else "false"}">'
-            f"{labels['unagree'] if agreed else labels['agree']}</button>"
-            f' <a class="report-link" href="{self.report_url.replace(_ID, cid)}" {about}>{labels["report"]}</a></div>'
-        )
+        if Action.REPORT in allowed:
+            html += (
+                f' <a class="report-link" href="{self.urls[Action.REPORT].replace(_ID, cid)}" '
+                f"{about}>{labels['report']}</a>"
+            )
+        return f'{note}<div class="comment-actions">{html}</div>' if html else note
 
 
 def thread_html(
@@ -261,6 +286,6 @@ def thread_html(
     pieces = [rendered.segments[0]]
     # Only visible comments have a slot: removed and pending ones take no actions.
     for comment_id, segment in zip(rendered.slots, rendered.segments[1:], strict=True):
-        pieces.append(actions.html(comment_id, rendered.authors[comment_id]))
+        pieces.append(actions.html(comment_id, rendered.states[comment_id]))
         pieces.append(segment)
     return Markup("".join(pieces)), rendered.count  # noqa: S704 (sanitised at save time; the rest is ours, escaped)

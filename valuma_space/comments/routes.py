@@ -15,10 +15,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from valuma_space.auth.permissions import Access, access
-from valuma_space.comments import services
+from valuma_space.comments import policy, services
 from valuma_space.comments.forms import CommentForm, ConfirmDeleteForm
+from valuma_space.comments.loaders import comment_or_404, refuse_unless
 from valuma_space.comments.models import Comment
 from valuma_space.comments.pages import section_page
+from valuma_space.comments.policy import Action
 from valuma_space.extensions import csrf, db, login_manager
 from valuma_space.materials.markdown import render_comment_markdown
 from valuma_space.workspaces.services import workspace_or_404
@@ -28,17 +30,6 @@ bp = Blueprint("comments", __name__)
 # Forms that carry a participant's text check their CSRF token themselves, so that an expired
 # token gives the text back in the form instead of an error page.
 form_level_csrf = csrf.exempt
-
-
-def _comment_or_404(comment_id: int) -> Comment:
-    comment = services.get_comment(comment_id, workspace_or_404())
-    if (
-        comment is None
-        or not services.can_see(comment, current_user)
-        or not services.is_readable(comment.section, current_user)
-    ):
-        abort(404)
-    return comment
 
 
 def _comment_anchor(comment: Comment) -> str:
@@ -82,7 +73,7 @@ def create(slug: str) -> Response:
     parent = None
     if parent_id:
         parent = services.get_comment(parent_id, workspace)
-        if parent is None or not services.can_see(parent, current_user):
+        if parent is None or not policy.may_know(parent, current_user):
             return _show_again(workspace, section, form, None, services.CannotReply())
     if not form.validate_on_submit():
         return _show_again(workspace, section, form, parent)
@@ -150,13 +141,13 @@ def preview() -> Response:
 @bp.get("/kommentit/<int:comment_id>")
 @access(Access.READER)
 def permalink(comment_id: int) -> Response:
-    return redirect(_comment_anchor(_comment_or_404(comment_id)))
+    return redirect(_comment_anchor(comment_or_404(comment_id)))
 
 
 @bp.get("/kommentit/<int:comment_id>/vastaa")
 @access(Access.SIGNED_IN)
 def reply(comment_id: int) -> str:
-    parent = _comment_or_404(comment_id)
+    parent = comment_or_404(comment_id, Action.REPLY)
     form = CommentForm()
     draft = services.find_draft(request.args.get("luonnos"), parent.section)
     if draft is not None and draft.parent_id == parent.id:
@@ -185,7 +176,7 @@ def _fill_from_draft(form: CommentForm, draft) -> None:
 @access(Access.READER)
 @form_level_csrf
 def edit(comment_id: int) -> Response | str:
-    comment = _comment_or_404(comment_id)
+    comment = comment_or_404(comment_id)
     form = CommentForm(obj=None if request.method == "POST" else _EditSource(comment))
     if not current_user.is_authenticated:
         if request.method == "POST":
@@ -196,8 +187,8 @@ def edit(comment_id: int) -> Response | str:
                 comment_id=comment.id,
             )
         return login_manager.unauthorized()
-    if comment.author_id != current_user.id:
-        abort(403)
+    if request.method == "GET":
+        refuse_unless(comment, Action.EDIT)  # a refused POST comes back with its text instead
     accepts = workspace_or_404().accepts_comments()
     problem = None
     status = 200
@@ -238,9 +229,7 @@ class _EditSource:
 @bp.route("/kommentit/<int:comment_id>/poista", methods=["GET", "POST"])
 @access(Access.SIGNED_IN)
 def delete(comment_id: int) -> Response | str:
-    comment = _comment_or_404(comment_id)
-    if comment.author_id != current_user.id:
-        abort(403)
+    comment = comment_or_404(comment_id, Action.DELETE)
     form = ConfirmDeleteForm()
     if form.validate_on_submit():
         services.delete_comment(comment, current_user)
@@ -253,7 +242,7 @@ def delete(comment_id: int) -> Response | str:
 @bp.post("/kommentit/<int:comment_id>/samaa-mielta")
 @access(Access.SIGNED_IN)
 def agree(comment_id: int) -> Response:
-    comment = _comment_or_404(comment_id)
+    comment = comment_or_404(comment_id)
     try:
         services.set_agreement(comment, current_user, agree=request.form.get("agree") != "0")
     except services.CommentRefused as refused:
@@ -267,5 +256,5 @@ def agree(comment_id: int) -> Response:
 @bp.get("/kommentit/<int:comment_id>/versiot")
 @access(Access.MODERATOR)
 def revisions(comment_id: int) -> str:
-    comment = _comment_or_404(comment_id)
+    comment = comment_or_404(comment_id, Action.MODERATE)
     return render_template("comments/revisions.html", comment=comment)

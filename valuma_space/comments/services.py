@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from valuma_space.auth.models import User
+from valuma_space.comments import policy
 from valuma_space.comments.models import (
     Agreement,
     Comment,
@@ -21,6 +22,7 @@ from valuma_space.comments.models import (
     CommentRevision,
     Visibility,
 )
+from valuma_space.comments.policy import Action
 from valuma_space.db import utcnow
 from valuma_space.extensions import db
 from valuma_space.materials.markdown import render_comment_markdown
@@ -108,23 +110,6 @@ def bump_discussions_of(user: User) -> None:
     )
 
 
-def is_public(comment: Comment) -> bool:
-    """Everyone may see that it exists: it is (or was) published. Its text may be withheld."""
-    return comment.visibility != Visibility.PENDING and comment.published_at is not None
-
-
-def can_see(comment: Comment, viewer: User | None) -> bool:
-    """Whether the viewer may see that the comment exists (its text may still be withheld)."""
-    if is_public(comment):
-        return True
-    if viewer is None or not viewer.is_authenticated:
-        return False
-    return viewer.is_moderator or comment.author_id == viewer.id
-
-
-_PUBLIC = (Comment.visibility != Visibility.PENDING) & Comment.published_at.is_not(None)
-
-
 def add_comment(
     section: Section,
     author: User,
@@ -146,7 +131,7 @@ def add_comment(
     if not workspace.accepts_comments():
         raise CommentingClosed
     if parent is not None and (
-        parent.section_id != section.id or parent.visibility != Visibility.VISIBLE
+        parent.section_id != section.id or not policy.allows(parent, author, Action.REPLY)
     ):
         raise CannotReply
     waits = workspace.pre_moderation and not author.is_moderator
@@ -182,7 +167,7 @@ def edit_comment(
 ) -> Comment:
     if comment.author_id != actor.id:
         raise NotYours
-    if comment.visibility in {Visibility.DELETED, Visibility.HIDDEN}:
+    if not policy.allows(comment, actor, Action.EDIT):
         raise CommentRefused(_l("Poistettua tai piilotettua kommenttia ei voi muokata."))
     _ensure_open(comment.section)
     if (body, kind, quote.strip()) == (comment.body_markdown, comment.kind, comment.quote):
@@ -222,7 +207,7 @@ def delete_comment(comment: Comment, actor: User) -> None:
 
 def set_agreement(comment: Comment, user: User, agree: bool) -> None:
     """Mark or unmark "Samaa mieltä". Asking twice for the same state changes nothing."""
-    if comment.author_id == user.id or comment.visibility != Visibility.VISIBLE:
+    if not policy.allows(comment, user, Action.AGREE):
         raise CannotAgree
     _ensure_open(comment.section)
     exists = db.session.get(Agreement, (comment.id, user.id)) is not None
@@ -267,21 +252,15 @@ def get_comment(comment_id: int, workspace: Workspace) -> Comment | None:
 def section_with_page(
     workspace: Workspace, slug: str, viewer: User | None = None
 ) -> Section | None:
-    """The section if the viewer may read it: hidden ones only for moderators."""
+    """The section if the viewer may read it: unpublished ones only for moderators."""
     section = db.session.scalars(
         select(Section)
         .where(Section.workspace_id == workspace.id, Section.slug == slug)
         .options(joinedload(Section.page), selectinload(Section.attachments))
     ).first()
-    if section is None or is_readable(section, viewer):
+    if section is None or policy.section_readable(section, viewer):
         return section
     return None
-
-
-def is_readable(section: Section, viewer: User | None) -> bool:
-    if section.is_published and section.page.is_published:
-        return True
-    return bool(viewer is not None and viewer.is_authenticated and viewer.is_moderator)
 
 
 def comment_counts(workspace: Workspace) -> dict[int, int]:
@@ -289,11 +268,7 @@ def comment_counts(workspace: Workspace) -> dict[int, int]:
     rows = db.session.execute(
         select(Comment.section_id, func.count(Comment.id))
         .join(Section, Section.id == Comment.section_id)
-        .where(
-            Section.workspace_id == workspace.id,
-            Comment.visibility == Visibility.VISIBLE,
-            Comment.published_at.is_not(None),
-        )
+        .where(Section.workspace_id == workspace.id, policy.text_is_public_sql())
         .group_by(Comment.section_id)
     )
     return dict(rows.all())  # type: ignore[arg-type]
@@ -303,9 +278,7 @@ def comment_counts_for(section: Section) -> int:
     return (
         db.session.scalar(
             select(func.count(Comment.id)).where(
-                Comment.section_id == section.id,
-                Comment.visibility == Visibility.VISIBLE,
-                Comment.published_at.is_not(None),
+                Comment.section_id == section.id, policy.text_is_public_sql()
             )
         )
         or 0
@@ -321,11 +294,9 @@ def discussion_comments(section: Section, viewer: User | None = None) -> list[Co
         .options(joinedload(Comment.author))
         .order_by(Comment.created_at, Comment.id)
     )
-    if viewer is None:
-        query = query.where(_PUBLIC)
-    elif not viewer.is_moderator:
-        query = query.where(_PUBLIC | (Comment.author_id == viewer.id))
-    return list(db.session.scalars(query))
+    # No viewer: the view every reader of the section shares (the route checked who reads it).
+    known = policy.known_to_readers() if viewer is None else policy.known_to(viewer)
+    return list(db.session.scalars(query.where(known)))
 
 
 def agreeing_users(comment_ids: Iterable[int]) -> dict[int, list[User]]:
@@ -364,7 +335,11 @@ def viewer_state(section: Section, viewer: User | None) -> ViewerState:
     )
     private = db.session.scalar(
         select(Comment.id)
-        .where(Comment.section_id == section.id, Comment.author_id == viewer.id, ~_PUBLIC)
+        .where(
+            Comment.section_id == section.id,
+            Comment.author_id == viewer.id,
+            ~policy.exists_publicly_sql(),
+        )
         .limit(1)
     )
     from valuma_space.modeldesign.services import usage_in_section

@@ -16,6 +16,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import NullType
 
 from valuma_space.auth.models import NameDisplay, User
+from valuma_space.comments import policy
 from valuma_space.comments.models import Comment, CommentKind, Visibility
 from valuma_space.extensions import db
 from valuma_space.materials.models import Page, Section
@@ -304,9 +305,9 @@ class RowReader:
         self.connection = db.session.connection()
         self.authors = Authors(self.connection)
         self.local = LocalTimes()
-        self.shown = {Visibility.VISIBLE} | (
-            {Visibility.HIDDEN, Visibility.DELETED} if filters.include_hidden else set()
-        )
+        # Moderators may read every text; the export takes what participants read, and with
+        # include_hidden what was hidden or deleted after everyone saw it, too.
+        self.included = policy.exists_publicly if filters.include_hidden else policy.text_is_public
 
     def cells(self, page: Page, section: Section) -> list[Cells]:
         comments = _plain(
@@ -323,8 +324,7 @@ class RowReader:
         picked = {
             comment[ID]
             for comment in comments
-            if comment[VISIBILITY] in self.shown
-            and comment[PUBLISHED_AT] is not None
+            if self.included(comment[VISIBILITY], comment[PUBLISHED_AT])
             and (not narrowed or self._matches(comment, themes, links))
         }
         parents = _with_picked_replies(comments, picked) if len(picked) < len(comments) else set()
@@ -384,7 +384,7 @@ class RowReader:
                         note_text.get(comment_id, ""),
                     )
                 )
-            elif published_at is not None and comment_id in parents:
+            elif comment_id in parents and policy.exists_publicly(visibility, published_at):
                 # Left out, but its replies are in: a placeholder keeps their parent.
                 rows.append(
                     PLACEHOLDER._replace(

@@ -113,7 +113,8 @@ def recently_changed(workspace: Workspace, since: datetime, limit: int = 5) -> l
 
 
 def new_since(workspace: Workspace, since: datetime) -> WhatsNew:
-    from valuma_space.comments.models import Comment, Visibility
+    from valuma_space.comments import policy
+    from valuma_space.comments.models import Comment
 
     counts = dict(
         db.session.execute(
@@ -121,7 +122,7 @@ def new_since(workspace: Workspace, since: datetime) -> WhatsNew:
             .join(Section, Section.id == Comment.section_id)
             .where(
                 Section.workspace_id == workspace.id,
-                Comment.visibility == Visibility.VISIBLE,
+                policy.readable_by_participants(),
                 Comment.published_at > since,
             )
             .group_by(Comment.section_id)

@@ -7,8 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from valuma_space.auth.permissions import Access, access
+from valuma_space.comments.loaders import comment_or_404
 from valuma_space.comments.models import COMMENT_KIND_LABELS
-from valuma_space.comments.services import get_comment
+from valuma_space.comments.policy import Action
 from valuma_space.extensions import db
 from valuma_space.modeldesign import services
 from valuma_space.modeldesign.forms import AlternativeForm, AssessmentForm
@@ -197,7 +198,7 @@ def _back_to_comment(comment_id: int) -> Response:
 @access(Access.MODERATOR)
 def comment_themes(comment_id: int) -> Response:
     workspace = workspace_or_404()
-    comment = get_comment(comment_id, workspace) or abort(404)
+    comment = comment_or_404(comment_id, Action.MODERATE)
     ids = {int(v) for v in request.form.getlist("themes") if v.isdecimal()}
     new_theme = request.form.get("new_theme", "").strip()
     if new_theme:
@@ -211,8 +212,7 @@ def comment_themes(comment_id: int) -> Response:
 @bp.post("/kommentit/<int:comment_id>/linkit")
 @access(Access.MODERATOR)
 def link(comment_id: int) -> Response:
-    workspace = workspace_or_404()
-    comment = get_comment(comment_id, workspace) or abort(404)
+    comment = comment_or_404(comment_id, Action.MODERATE)
     alternative_value = request.form.get("alternative", "")
     alternative = (
         owned_or_404(Alternative, int(alternative_value)) if alternative_value.isdecimal() else None

@@ -10,7 +10,8 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import joinedload
 
 from valuma_space.auth.models import User
-from valuma_space.comments.models import Comment, Visibility
+from valuma_space.comments import policy
+from valuma_space.comments.models import Comment
 from valuma_space.extensions import db
 from valuma_space.materials.markdown import render_markdown
 from valuma_space.materials.models import Page, Section
@@ -305,7 +306,7 @@ def matrix(workspace: Workspace, published_only: bool = False) -> Matrix:
         .where(
             Alternative.workspace_id == workspace.id,
             CommentLink.criterion_id.is_not(None),
-            Comment.visibility == Visibility.VISIBLE,
+            policy.readable_by_participants(),
         )
         .group_by(CommentLink.alternative_id, CommentLink.criterion_id, CommentLink.stance)
     )

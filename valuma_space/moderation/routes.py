@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,6 +12,7 @@ from valuma_space.auth.choices import (
 )
 from valuma_space.auth.permissions import Access, access
 from valuma_space.comments import services as comments
+from valuma_space.comments.loaders import comment_or_404
 from valuma_space.comments.models import (
     COMMENT_KIND_LABELS,
     VISIBILITY_LABELS,
@@ -19,6 +20,7 @@ from valuma_space.comments.models import (
     CommentKind,
     Visibility,
 )
+from valuma_space.comments.policy import Action
 from valuma_space.extensions import db
 from valuma_space.modeldesign import services as design
 from valuma_space.modeldesign.models import STANCE_LABELS
@@ -135,10 +137,7 @@ def settings() -> Response:
 
 
 def _comment(comment_id: int) -> Comment:
-    comment = comments.get_comment(comment_id, workspace_or_404())
-    if comment is None:
-        abort(404)
-    return comment
+    return comment_or_404(comment_id, Action.MODERATE)
 
 
 @bp.get("/moderointi/kommentit/<int:comment_id>")
@@ -211,9 +210,8 @@ def act(comment_id: int) -> Response:
 @bp.route("/kommentit/<int:comment_id>/ilmoita", methods=["GET", "POST"])
 @access(Access.SIGNED_IN)
 def report(comment_id: int) -> Response | str:
-    item = _comment(comment_id)
-    if not comments.can_see(item, current_user):
-        abort(404)
+    # A refused send comes back with its reason; opening the page is refused at once.
+    item = comment_or_404(comment_id, Action.REPORT if request.method == "GET" else None)
     form = ReportForm()
     problem = None
     if form.validate_on_submit():

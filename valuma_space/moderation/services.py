@@ -13,7 +13,9 @@ from sqlalchemy.orm import aliased, joinedload
 
 from valuma_space.auth.choices import OrganisationType, Region
 from valuma_space.auth.models import Role, User
+from valuma_space.comments import policy
 from valuma_space.comments.models import Comment, CommentKind, Visibility
+from valuma_space.comments.policy import Action
 from valuma_space.comments.services import CommentRefused, bump_discussion
 from valuma_space.db import utcnow
 from valuma_space.extensions import db
@@ -122,10 +124,14 @@ def restore(comment: Comment, moderator: User) -> None:
 
 
 def report(comment: Comment, reporter: User, reason: str) -> Report:
-    if not reason.strip():
-        raise CommentRefused(_l("Kerro lyhyesti, miksi kommentti on mielestäsi asiaton."))
     if comment.author_id == reporter.id:
         raise CommentRefused(_l("Omaa kommenttia ei voi ilmoittaa."))
+    if not policy.allows(comment, reporter, Action.REPORT):
+        raise CommentRefused(
+            _l("Tätä kommenttia ei voi enää ilmoittaa: se on poistettu tai piilotettu.")
+        )
+    if not reason.strip():
+        raise CommentRefused(_l("Kerro lyhyesti, miksi kommentti on mielestäsi asiaton."))
     entry = Report(comment_id=comment.id, reporter_id=reporter.id, reason=reason.strip()[:2000])
     db.session.add(entry)
     db.session.flush()
@@ -443,7 +449,7 @@ def participation(workspace: Workspace) -> Participation:
         .join(Page, Page.id == Section.page_id)
         .outerjoin(
             Comment,
-            (Comment.section_id == Section.id) & (Comment.visibility == Visibility.VISIBLE),
+            (Comment.section_id == Section.id) & policy.text_is_public_sql(),
         )
         .where(Section.workspace_id == workspace.id)
         .group_by(Section.id, Page.id)
@@ -453,7 +459,7 @@ def participation(workspace: Workspace) -> Participation:
     created = db.session.scalars(
         select(Comment.created_at)
         .join(Section, Section.id == Comment.section_id)
-        .where(Section.workspace_id == workspace.id, Comment.visibility == Visibility.VISIBLE)
+        .where(Section.workspace_id == workspace.id, policy.text_is_public_sql())
     )
     weeks: dict[date, int] = {}
     for moment in created:

@@ -16,7 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from valuma_space.auth.models import User
-from valuma_space.comments.models import Comment, Visibility
+from valuma_space.comments import policy
+from valuma_space.comments.models import Comment
 from valuma_space.db import utcnow
 from valuma_space.extensions import db
 from valuma_space.mail.models import MailKind
@@ -51,15 +52,11 @@ class DigestContents:
 def _published_between(since: datetime, until: datetime, user: User):
     """Comments anyone may read that appeared in the period, the person's own left out."""
     return (
-        (Comment.visibility == Visibility.VISIBLE)
+        policy.readable_by_participants()
         & (Comment.published_at >= since)
         & (Comment.published_at < until)
         & (Comment.author_id.is_(None) | (Comment.author_id != user.id))
     )
-
-
-def _readable():
-    return Section.is_published.is_(True) & Page.is_published.is_(True)
 
 
 def digest_contents(user: User, since: datetime, until: datetime) -> DigestContents:
@@ -69,7 +66,7 @@ def digest_contents(user: User, since: datetime, until: datetime) -> DigestConte
         .join(SectionVersion, SectionVersion.section_id == Section.id)
         .join(Page, Page.id == Section.page_id)
         .where(SectionVersion.published_at >= since, SectionVersion.published_at < until)
-        .where(_readable())
+        .where(Section.is_published.is_(True), Page.is_published.is_(True))
         .group_by(Section.id, Page.position)
         .order_by(Page.position, Section.position)
     ).all()
@@ -78,25 +75,21 @@ def digest_contents(user: User, since: datetime, until: datetime) -> DigestConte
         select(Section, func.count(Comment.id))
         .join(Comment, Comment.section_id == Section.id)
         .join(Page, Page.id == Section.page_id)
-        .where(new_comments, _readable())
+        .where(new_comments)
         .group_by(Section.id, Page.position)
         .order_by(Page.position, Section.position)
     ).all()
     with_section = (joinedload(Comment.author), joinedload(Comment.section))
     most_agreed = db.session.scalars(
         select(Comment)
-        .join(Section, Section.id == Comment.section_id)
-        .join(Page, Page.id == Section.page_id)
-        .where(new_comments, _readable(), Comment.agree_count > 0)
+        .where(new_comments, Comment.agree_count > 0)
         .options(*with_section)
         .order_by(Comment.agree_count.desc(), Comment.id)
         .limit(TOP_AGREED)
     ).all()
     moderator_replies = db.session.scalars(
         select(Comment)
-        .join(Section, Section.id == Comment.section_id)
-        .join(Page, Page.id == Section.page_id)
-        .where(new_comments, _readable(), Comment.by_moderator.is_(True))
+        .where(new_comments, Comment.by_moderator.is_(True))
         .where(Comment.parent_id.is_not(None))
         .options(*with_section)
         .order_by(Comment.published_at.desc(), Comment.id)

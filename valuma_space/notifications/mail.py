@@ -24,6 +24,7 @@ from valuma_space.extensions import db
 from valuma_space.mail.context import writing_mail
 from valuma_space.mail.models import MailKind, OutboxMessage
 from valuma_space.mail.transports import OutgoingMail
+from valuma_space.materials.models import Section
 from valuma_space.notifications.digests import digest_contents
 from valuma_space.notifications.models import (
     SUBSCRIPTION_LABELS,
@@ -142,7 +143,9 @@ def compose_notifications(message: OutboxMessage) -> OutgoingMail | None:
         for item in db.session.scalars(
             shown_to_recipient(select(Notification).where(Notification.outbox_id == message.id))
             .options(
-                joinedload(Notification.comment).joinedload(Comment.section),
+                joinedload(Notification.comment)
+                .joinedload(Comment.section)
+                .joinedload(Section.page),
                 joinedload(Notification.actor),
             )
             .order_by(Notification.created_at, Notification.id)

@@ -13,7 +13,8 @@ from sqlalchemy import or_, select
 
 from valuma_space.auth.models import NameDisplay, User
 from valuma_space.auth.names import UNNAMED, public_name
-from valuma_space.comments.models import Comment, Visibility
+from valuma_space.comments import policy
+from valuma_space.comments.models import Comment
 from valuma_space.extensions import db
 
 MENTION_START = re.compile(r"(?<![\w@])@(\w+)")
@@ -74,11 +75,7 @@ def name_suggestions(typed: str, viewer_id: int) -> list[str]:
     folded = typed.casefold()
     took_part = (
         select(Comment.id)
-        .where(
-            Comment.author_id == User.id,
-            Comment.visibility == Visibility.VISIBLE,
-            Comment.published_at.is_not(None),
-        )
+        .where(Comment.author_id == User.id, policy.readable_by_participants())
         .exists()
     )
     rows = db.session.scalars(

@@ -10,14 +10,15 @@ from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, ScalarSelect, Select, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from valuma_space.auth.models import User
-from valuma_space.comments.models import Comment, Visibility
+from valuma_space.comments import policy
+from valuma_space.comments.models import Comment
 from valuma_space.db import utcnow
 from valuma_space.extensions import db
-from valuma_space.materials.models import Page, Section
+from valuma_space.materials.models import Section
 from valuma_space.notifications.mentions import mentioned_users
 from valuma_space.notifications.models import (
     SUBSCRIPTION_OF,
@@ -82,8 +83,7 @@ def _thread_authors(comment: Comment) -> set[int]:
         select(Comment.id, Comment.parent_id, Comment.author_id).where(
             Comment.section_id == comment.section_id,
             Comment.id < comment.id,  # a comment's ancestors are older than it, too
-            Comment.published_at.is_not(None),
-            Comment.visibility != Visibility.DELETED,
+            policy.took_part_sql(),
         )
     ).all()
     parent_of = {row.id: row.parent_id for row in rows}
@@ -103,10 +103,9 @@ def _thread_authors(comment: Comment) -> set[int]:
 def comment_published(comment: Comment) -> None:
     """A comment became visible to everyone: tell the author of the comment it answers, the
     others in its thread and the people it mentions, each once, however often it is called."""
-    if comment.visibility != Visibility.VISIBLE or comment.published_at is None:
+    if not policy.text_is_public(comment.visibility, comment.published_at):
         return
-    section = comment.section
-    if not (section.is_published and section.page.is_published):
+    if not policy.section_readable(comment.section, None):
         return  # only moderators can read it: a participant told of it could open nothing
     told = set(
         db.session.scalars(
@@ -163,18 +162,11 @@ def input_linked(comment: Comment, moderator: User, used_in: str) -> None:
 
 def shown_to_recipient(query: Select[Any]) -> Select[Any]:
     """`query` (of notifications) narrowed to those whose comment the recipient may still see:
-    their own, or one everyone may read, in a section everyone may read."""
-    return (
-        query.join(Comment, Comment.id == Notification.comment_id)
-        .join(Section, Section.id == Comment.section_id)
-        .join(Page, Page.id == Section.page_id)
-        .where(
-            Section.is_published.is_(True),
-            Page.is_published.is_(True),
-            or_(
-                Notification.kind.in_(ABOUT_OWN_COMMENT),
-                and_(Comment.visibility == Visibility.VISIBLE, Comment.published_at.is_not(None)),
-            ),
+    their own (its text may be withheld), or another's while every participant reads it."""
+    return query.join(Comment, Comment.id == Notification.comment_id).where(
+        or_(
+            Notification.kind.in_(ABOUT_OWN_COMMENT) & policy.own_known_sql(Notification.user_id),
+            Notification.kind.in_(ABOUT_NEW_COMMENT) & policy.readable_by_participants(),
         )
     )
 
@@ -210,7 +202,9 @@ def notifications_of(user: User, page: int = 1) -> NotificationPage:
             select(Notification)
             .where(Notification.id.in_(visible))
             .options(
-                joinedload(Notification.comment).joinedload(Comment.section),
+                joinedload(Notification.comment)
+                .joinedload(Comment.section)
+                .joinedload(Section.page),
                 joinedload(Notification.actor),
             )
             .order_by(Notification.created_at.desc(), Notification.id.desc())

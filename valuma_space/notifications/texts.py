@@ -9,7 +9,9 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import gettext as _
 
+from valuma_space.auth.models import User
 from valuma_space.auth.names import public_name
+from valuma_space.comments import policy
 from valuma_space.comments.models import Comment
 from valuma_space.notifications.models import ModerationOutcome, Notification, NotificationKind
 
@@ -50,7 +52,11 @@ def where(notification: Notification) -> str:
     return _("Osio: %(section)s", section=notification.comment.section.heading)
 
 
-def excerpt(comment: Comment, length: int = EXCERPT_LENGTH) -> str:
+def excerpt(comment: Comment, reader: User, length: int = EXCERPT_LENGTH) -> str:
+    """The start of the comment's text, or the notice in its place if `reader` may not read it
+    (their own comment hidden by a moderator, for one)."""
+    if not policy.may_read(comment, reader):
+        return policy.removed_notice(comment)
     text = comment.body_markdown.strip()
     if len(text) <= length:
         return text
