@@ -72,6 +72,7 @@ class Config:
         self.MAIL_RETRY_BASE_SECONDS = _int(env, "MAIL_RETRY_BASE_SECONDS", 10)
         self.MAIL_RETRY_MAX_SECONDS = _int(env, "MAIL_RETRY_MAX_SECONDS", 600)
         self.MAIL_GIVE_UP_AFTER = _int(env, "MAIL_GIVE_UP_AFTER", 24 * 3600)
+        self.MAIL_TIMEOUT = _int(env, "MAIL_TIMEOUT", 10)
         self.DISCUSSION_POLL_SECONDS = _int(env, "DISCUSSION_POLL_SECONDS", 20)
         self.NOTIFY_BUNDLE_MINUTES = _int(env, "NOTIFY_BUNDLE_MINUTES", 15)
         # A button on the moderation page that sends the digests at once, for trying them out.

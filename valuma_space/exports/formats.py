@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
@@ -180,24 +181,40 @@ def write_xlsx(
 # --- JSON -------------------------------------------------------------------------------------
 
 
-def _nest(rows: list[ExportRow], include_notes: bool) -> list[dict[str, object]]:
-    """Rows in thread order back into threads of replies."""
+def _threads_json(rows: list[ExportRow], include_notes: bool) -> str:
+    """Rows in thread order written as nested threads of replies, without recursion: a chain of
+    any depth (the encoder of the json module stops at about a thousand levels)."""
     left_out = {"page", "section"} if include_notes else {"page", "section", "internal_notes"}
-    roots: list[dict[str, object]] = []
-    by_id: dict[object, dict[str, object]] = {}
+    out = ["["]
+    open_ids: list[object] = []  # the comments whose "replies" list is being written
+    has_items = [False]  # per open list: whether it holds a node already
     for row in rows:
-        node: dict[str, object] = {
+        if row.parent_id in open_ids:
+            while open_ids[-1] != row.parent_id:
+                out.append("]}")
+                open_ids.pop()
+                has_items.pop()
+        else:  # a root, or a reply whose parent is not in the export
+            while open_ids:
+                out.append("]}")
+                open_ids.pop()
+                has_items.pop()
+        node = {
             key: value
             for key, value in zip(ExportRow._fields, row, strict=True)
             if key not in left_out
         }
         if row.visibility == REMOVED:  # a placeholder tells nothing of the comment, notes included
             node.pop("internal_notes", None)
-        node["replies"] = []
-        by_id[row.id] = node
-        parent = by_id.get(row.parent_id)
-        (parent["replies"] if parent is not None else roots).append(node)  # type: ignore[union-attr]
-    return roots
+        if has_items[-1]:
+            out.append(", ")
+        has_items[-1] = True
+        out.append(json.dumps(node, ensure_ascii=False)[:-1] + ', "replies": [')
+        open_ids.append(row.id)
+        has_items.append(False)
+    out.append("]}" * len(open_ids))
+    out.append("]")
+    return "".join(out)
 
 
 def json_chunks(
@@ -231,9 +248,10 @@ def json_chunks(
             "heading": block.section.heading,
             "slug": block.section.slug,
             "version": block.section.version,
-            "threads": _nest(block.rows, include_notes),
         }
-        yield ("" if first_section else ", ") + json.dumps(section, ensure_ascii=False)
+        threads = _threads_json(block.rows, include_notes)
+        head = json.dumps(section, ensure_ascii=False)[:-1]
+        yield ("" if first_section else ", ") + head + ', "threads": ' + threads + "}"
         first_section = False
     if current_page is not None:
         yield "]}"
@@ -283,32 +301,43 @@ def report_html_chunks(
     yield render_template("exports/report_tail.html", summary=summary.counts)
 
 
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>&|~])")
+
+
+def md_text(value: object) -> str:
+    """Text as Markdown that shows it as it is, on one line: the characters that could start a
+    tag, an entity, a link, code or emphasis are backslash-escaped (as CommonMark allows for
+    any ASCII punctuation), so a viewer that renders HTML runs nothing. What only matters at the
+    start of a line (#, -, 1.) needs nothing: the text never starts one."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", " ".join(str(value).split()))
+
+
 def report_md_chunks(
     blocks: Iterable[SectionBlock], workspace_title: str, exported_at: str
 ) -> Iterator[str]:
-    yield f"# {workspace_title}\n\nVienti {exported_at}\n\n"
+    yield f"# {md_text(workspace_title)}\n\nVienti {md_text(exported_at)}\n\n"
     summary = Summary()
     for block in blocks:
-        yield f"## {block.page.title}: {block.section.heading}\n\n"
+        yield f"## {md_text(block.page.title)}: {md_text(block.section.heading)}\n\n"
         for row in block.rows:
             indent = "  " * row.depth
             if row.visibility == REMOVED:
                 yield f"{indent}- *(poistettu kommentti {row.id})*\n"
                 continue
-            text = " ".join(row.text.split())
             extra = "".join(
-                f" [{label}: {value}]"
+                f" \\[{label}: {md_text(value)}\\]"
                 for value, label in ((row.themes, "teemat"), (row.model_links, "mallit"))
                 if value
             )
-            yield f"{indent}- **{row.author}** ({row.kind}, {row.created_at}): {text}{extra}\n"
+            about = md_text(f"({row.kind}, {row.created_at}):")
+            yield f"{indent}- **{md_text(row.author)}** {about} {md_text(row.text)}{extra}\n"
         yield "\n"
         summary.add(block)
     yield "## Yhteenveto\n\n"
     for name, counter in summary.counts.items():
         yield (
             f"### {name}\n\n"
-            + "".join(f"- {key}: {value}\n" for key, value in counter.most_common())
+            + "".join(f"- {md_text(key)}: {value}\n" for key, value in counter.most_common())
             + "\n"
         )
 

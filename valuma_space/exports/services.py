@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from typing import IO
 
@@ -13,6 +14,8 @@ from valuma_space.extensions import db
 from valuma_space.moderation.models import LogAction, ModerationLogEntry
 from valuma_space.moderation.services import log
 from valuma_space.workspaces.models import Workspace
+
+logger = logging.getLogger(__name__)
 
 STREAMED = {"csv", "json", "report-html", "report-md"}
 
@@ -36,11 +39,29 @@ def log_export(actor: User | None, fmt: str, filters: ExportFilters) -> None:
     db.session.commit()
 
 
+INCOMPLETE = (
+    "\n\n!!! VIENTI KESKEYTYI: TIEDOSTO ON VAJAA / EXPORTEN AVBRÖTS: FILEN ÄR OFULLSTÄNDIG"
+    " / EXPORT FAILED: THIS FILE IS INCOMPLETE !!!\n"
+)
+"""Ends a streamed export that failed part-way, after its status line had gone: it makes the
+file invalid for a JSON reader and plain to see in CSV, Markdown and HTML, and the connection is
+then broken off, so that no reader takes a short file for the whole."""
+
+
 def chunks(workspace_id: int, fmt: str, filters: ExportFilters, base_url: str) -> Iterator[str]:
     """The text formats, piece by piece. Takes the workspace's id, not the object: a streamed
     response runs this after the view has returned, in a database session of its own."""
     if fmt not in STREAMED:
         raise ValueError(fmt)
+    try:
+        yield from _chunks(workspace_id, fmt, filters, base_url)
+    except Exception:
+        logger.exception("export %s failed part-way", fmt)
+        yield INCOMPLETE
+        raise
+
+
+def _chunks(workspace_id: int, fmt: str, filters: ExportFilters, base_url: str) -> Iterator[str]:
     workspace = db.session.get(Workspace, workspace_id)
     if workspace is None:
         return

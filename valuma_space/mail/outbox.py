@@ -148,45 +148,110 @@ def _retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, config["MAIL_RETRY_MAX_SECONDS"]))
 
 
+def _lease(config: dict) -> timedelta:
+    """How long a claimed mail stays out of other senders' reach while it is being sent: longer
+    than the SMTP steps can take with their timeouts. A sender that dies meanwhile leaves the
+    mail to be sent again once the lease is over."""
+    return timedelta(seconds=max(60, 12 * config["MAIL_TIMEOUT"]))
+
+
+def _prepare_next(moment: datetime) -> tuple[int, OutgoingMail | str] | None:
+    """Step one, in a short transaction: claim the next due mail, compose it (creating its
+    link's token) and lease it, then commit, so that the link works before the mail arrives.
+    Returns the row's id and the mail, or instead of the mail what became of the row: "dropped"
+    (nothing left to say) or "given_up" (it could not be written)."""
+    message = _claim_next(moment)
+    if message is None:
+        db.session.rollback()
+        return None
+    message_id = message.id
+    message.attempts += 1
+    try:
+        outgoing = _compose(message, moment)
+    except Exception as error:  # a mail that cannot be written never will be: set it aside
+        db.session.rollback()
+        return message_id, _record_failure(message_id, None, error, moment, permanent=True)
+    if outgoing is None:
+        message.status = OutboxStatus.DROPPED
+        db.session.commit()
+        return message_id, "dropped"
+    message.next_attempt_at = moment + _lease(current_app.config)
+    db.session.commit()
+    return message_id, outgoing
+
+
+def _mark_sent(message_id: int, moment: datetime) -> None:
+    """Step three, in a transaction of its own."""
+    message = db.session.get(OutboxMessage, message_id)
+    if message is not None:
+        message.status = OutboxStatus.SENT
+        message.sent_at = moment
+        message.last_error = ""
+    db.session.commit()
+
+
+def _record_failure(
+    message_id: int,
+    outgoing: OutgoingMail | None,
+    error: BaseException,
+    moment: datetime,
+    permanent: bool,
+) -> str:
+    """After a failed send: retry with back-off, or give up (for good at once when no later
+    attempt could succeed). Returns what became of the mail."""
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        db.session.commit()
+        return "gone"
+    if outgoing is not None and outgoing.link:
+        discard_token_of(outgoing.link)  # nobody received this link; a retry makes a new one
+    message.last_error = f"{type(error).__name__}: {error}"[:500]
+    give_up_after = timedelta(seconds=current_app.config["MAIL_GIVE_UP_AFTER"])
+    if permanent or moment - message.created_at >= give_up_after:
+        message.status = OutboxStatus.FAILED
+        outcome = "given_up"
+        log.error("mail %s to %s failed: %s", message_id, message.recipient, error)
+    else:
+        message.next_attempt_at = moment + _retry_delay(message.attempts)
+        outcome = "retried"
+        log.warning("mail %s not sent, retrying: %s", message_id, error)
+    db.session.commit()
+    return outcome
+
+
 def deliver_due(now: datetime | None = None, limit: int = 500) -> DeliveryReport:
-    """Send every outbox mail that is due, one transaction per mail."""
+    """Send every outbox mail that is due, each in three steps: prepare and commit, send with
+    no database transaction open (a slow or silent mail server holds no lock that a web
+    request waits for), and record the outcome in a short transaction."""
     report = DeliveryReport()
     transport = transport_for(current_app._get_current_object())  # type: ignore[attr-defined]
-    give_up_after = timedelta(seconds=current_app.config["MAIL_GIVE_UP_AFTER"])
     gather_bundles(now or utcnow())
     for _attempt in range(limit):
         moment = now or utcnow()
-        message = _claim_next(moment)
-        if message is None:
+        prepared = _prepare_next(moment)
+        if prepared is None:
             break
-        message.attempts += 1
-        outgoing = _compose(message, moment)
-        if outgoing is None:
-            message.status = OutboxStatus.DROPPED
+        message_id, outgoing = prepared
+        if outgoing == "dropped":
             report.dropped += 1
-            db.session.commit()
+            continue
+        if isinstance(outgoing, str):
+            report.given_up += 1
             continue
         try:
             transport.send(outgoing)
         except TEMPORARY_FAILURES as error:
-            # Nobody received this link; the next attempt creates a fresh one.
-            if outgoing.link:
-                discard_token_of(outgoing.link)
-            message.last_error = f"{type(error).__name__}: {error}"[:500]
-            if moment - message.created_at >= give_up_after:
-                message.status = OutboxStatus.FAILED
-                report.given_up += 1
-                log.error("mail %s to %s given up: %s", message.id, message.recipient, error)
-            else:
-                message.next_attempt_at = moment + _retry_delay(message.attempts)
-                report.retried += 1
-                log.warning("mail %s not sent, retrying: %s", message.id, error)
+            outcome = _record_failure(message_id, outgoing, error, moment, permanent=False)
+        except Exception as error:  # PermanentFailure, or a bug: retrying would fail alike
+            outcome = _record_failure(message_id, outgoing, error, moment, permanent=True)
         else:
-            message.status = OutboxStatus.SENT
-            message.sent_at = moment
-            message.last_error = ""
+            _mark_sent(message_id, moment)
             report.sent += 1
-        db.session.commit()
+            continue
+        if outcome == "retried":
+            report.retried += 1
+        else:
+            report.given_up += 1
     return report
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import smtplib
 import sys
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -13,11 +14,10 @@ from email.mime.base import MIMEBase
 from pathlib import Path
 from typing import Protocol
 
-from flask import Flask
-from flask_mail import Message
+from flask import Flask, current_app
+from flask_mail import Message, sanitize_address
 
 from valuma_space.db import utcnow
-from valuma_space.extensions import mail
 
 log = logging.getLogger(__name__)
 
@@ -48,19 +48,62 @@ class _Message(Message):
         return built
 
 
+class PermanentFailure(Exception):
+    """A mail that no later attempt could send (a header that would inject others, a recipient
+    the server refuses for good): the outbox marks it failed instead of retrying."""
+
+
 class SmtpTransport:
-    """Delivers through the configured SMTP server; any failure raises, and the outbox retries."""
+    """Delivers through the configured SMTP server. Every network step has a timeout
+    (MAIL_TIMEOUT); a failure before the server accepted the mail raises and the outbox
+    retries. Once the server has accepted it (250 after DATA), the mail is sent: a server that
+    drops the line at QUIT changes nothing.
+
+    Flask-Mail builds the message; the connection is ours, since Flask-Mail's has no timeout
+    and treats a failing QUIT as a failed send."""
 
     def send(self, message: OutgoingMail) -> None:
-        mail.send(
-            _Message(
-                subject=message.subject,
-                recipients=[message.recipient],
-                body=message.text,
-                html=message.html,
-                extra_headers=message.headers or None,
-            )
+        built = _Message(
+            subject=message.subject,
+            recipients=[message.recipient],
+            body=message.text,
+            html=message.html,
+            extra_headers=message.headers or None,
         )
+        if built.has_bad_headers():
+            raise PermanentFailure("a header field holds a line break")
+        config = current_app.config
+        timeout = config["MAIL_TIMEOUT"]
+        server, port = config["MAIL_SERVER"], config["MAIL_PORT"]
+        host = (
+            smtplib.SMTP_SSL(server, port, timeout=timeout)
+            if config["MAIL_USE_SSL"]
+            else smtplib.SMTP(server, port, timeout=timeout)
+        )
+        try:
+            if config["MAIL_USE_TLS"]:
+                host.starttls()
+            if config["MAIL_USERNAME"] and config["MAIL_PASSWORD"]:
+                host.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+            host.sendmail(
+                sanitize_address(built.sender),
+                [sanitize_address(address) for address in built.send_to],
+                built.as_bytes(),
+                built.mail_options,
+                built.rcpt_options,
+            )
+        except smtplib.SMTPRecipientsRefused as refused:
+            host.close()
+            if all(code >= 500 for code, _text in refused.recipients.values()):
+                raise PermanentFailure(f"recipient refused: {refused.recipients}") from refused
+            raise
+        except BaseException:
+            host.close()
+            raise
+        try:
+            host.quit()
+        except (smtplib.SMTPException, OSError):
+            host.close()  # accepted already: what the server does now changes nothing
 
 
 class LocalOutboxTransport:
