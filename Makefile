@@ -1,7 +1,8 @@
 # The two commands of README.md: `make run` and `make test`. Everything else here serves them.
 PYTHON ?= python3
 VENV ?= .venv
-FLASK := $(VENV)/bin/flask --app wsgi
+# The development configuration for this file's own steps; unset, VALUMA_ENV means production.
+FLASK := VALUMA_ENV=development $(VENV)/bin/flask --app wsgi
 PYTEST_ARGS ?=
 
 .PHONY: run test chromium lint translations bench

@@ -1,6 +1,7 @@
 """Configuration: one class per environment, each reading the process environment.
 
-`VALUMA_ENV` picks the class (development by default). Every variable is listed, with its unit
+`VALUMA_ENV` picks the class: production unless it says otherwise, but for the development
+server's own command (`flask valuma serve`, which `make run` uses). Every variable is listed, with its unit
 and default, in README.md's configuration table.
 """
 
@@ -68,6 +69,10 @@ class Config:
         self.LOGIN_LINK_MAX_AGE = _int(env, "LOGIN_LINK_MAX_AGE", 900)
         self.LOGIN_RATE_PER_ADDRESS = env.get("LOGIN_RATE_PER_ADDRESS") or "5 per 15 minutes"
         self.LOGIN_RATE_PER_IP = env.get("LOGIN_RATE_PER_IP") or "30 per 10 minutes"
+        self.LOGIN_MAILS_PER_ADDRESS = env.get("LOGIN_MAILS_PER_ADDRESS") or "10 per hour"
+        self.LOGIN_TRUSTED_MAILS_PER_ADDRESS = (
+            env.get("LOGIN_TRUSTED_MAILS_PER_ADDRESS") or "10 per hour"
+        )
         self.REMEMBER_COOKIE_DURATION = timedelta(days=min(_int(env, "REMEMBER_DAYS", 30), 30))
         self.MAIL_RETRY_BASE_SECONDS = _int(env, "MAIL_RETRY_BASE_SECONDS", 10)
         self.MAIL_RETRY_MAX_SECONDS = _int(env, "MAIL_RETRY_MAX_SECONDS", 600)
@@ -140,9 +145,13 @@ CONFIGS: dict[str, type[Config]] = {
 }
 
 
-def config_from_env(environ: Mapping[str, str] | None = None) -> Config:
+def config_from_env(
+    environ: Mapping[str, str] | None = None, default: str = "production"
+) -> Config:
+    """The class VALUMA_ENV names. Unset, it is production, with production's checks: only the
+    development server's own command passes `default="development"` (see wsgi.py)."""
     env = os.environ if environ is None else environ
-    name = (env.get("VALUMA_ENV") or "development").strip().lower()
+    name = (env.get("VALUMA_ENV") or default).strip().lower()
     try:
         config_class = CONFIGS[name]
     except KeyError:

@@ -21,7 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_valuma_env_picks_the_configuration() -> None:
-    assert isinstance(config_from_env({}), DevelopmentConfig)
+    assert isinstance(config_from_env({}), ProductionConfig)  # unset: production's checks
+    assert isinstance(config_from_env({"VALUMA_ENV": "development"}), DevelopmentConfig)
+    assert isinstance(config_from_env({}, default="development"), DevelopmentConfig)
     assert isinstance(config_from_env({"VALUMA_ENV": "testing"}), TestingConfig)
     strong = "x" * 32
     assert isinstance(
@@ -118,3 +120,34 @@ def test_wsgi_stops_with_one_line_naming_the_variable() -> None:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert "DATABASE_URL" in lines[0]
+
+
+def _import_wsgi(argv: list[str], **environ: str) -> subprocess.CompletedProcess[str]:
+    """Import wsgi as `argv` would (gunicorn, flask), with only `environ` set of ours."""
+    clean = {k: v for k, v in os.environ.items() if k not in {"VALUMA_ENV", "SECRET_KEY"}}
+    code = f"import sys; sys.argv = {argv!r}; import wsgi; print(wsgi.app.config['ENV_NAME'])"
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, "DATABASE_URL": "sqlite://", **environ},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_gunicorn_without_valuma_env_gets_production_and_its_checks() -> None:
+    result = _import_wsgi(["gunicorn", "wsgi:app"])
+    assert result.returncode == 1
+    assert "SECRET_KEY" in result.stderr  # no development key, no public mailbox
+    result = _import_wsgi(["flask", "--app", "wsgi", "valuma", "send-mail"])
+    assert result.returncode == 1 and "SECRET_KEY" in result.stderr
+
+
+def test_only_the_development_server_defaults_to_development() -> None:
+    result = _import_wsgi(["flask", "--app", "wsgi", "valuma", "serve", "--port", "5001"])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "development"
+    result = _import_wsgi(["gunicorn", "wsgi:app"], VALUMA_ENV="development")
+    assert result.stdout.strip() == "development"  # asked for by name, it is given

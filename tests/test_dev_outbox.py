@@ -22,6 +22,7 @@ def dev_app(database_url: str, tmp_path: Path, app: Flask) -> Flask:
     """A development app on the test database (the `app` fixture empties it afterwards)."""
     dev = create_app(DevelopmentConfig({"DATABASE_URL": database_url}))
     dev.extensions["valuma_mail_transport"] = LocalOutboxTransport(tmp_path / "outbox")
+    dev.config["DEVELOPMENT_SERVER"] = True  # as `flask valuma serve` sets it
     dev.test_client_class = IsolatedClient
     return dev
 
@@ -56,6 +57,15 @@ def test_a_newcomer_signs_in_with_the_link_from_the_console(
 
 def test_the_development_outbox_page_exists_only_in_development(client) -> None:
     assert client.get("/dev/posti").status_code == 404
+
+
+def test_the_development_configuration_under_another_server_shows_no_mailbox(
+    dev_app: Flask,
+) -> None:
+    """The development configuration served by gunicorn (say) is not the development server:
+    its live sign-in links stay out of reach."""
+    dev_app.config["DEVELOPMENT_SERVER"] = False
+    assert dev_app.test_client().get("/dev/posti").status_code == 404
 
 
 def test_send_mail_once_delivers_what_is_due(app: Flask, client) -> None:

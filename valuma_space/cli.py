@@ -64,6 +64,7 @@ def demo() -> None:
 def serve(host: str, port: int) -> None:
     """Serve the app for development (production uses gunicorn: see README)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app.config["DEVELOPMENT_SERVER"] = True  # with the development configuration: /dev/posti
     # Development sends mail from a thread of this process; production runs `send-mail`.
     stop = start_background_sender(app)
     click.echo(f"VALUMA Space: http://{host}:{port}/  (Ctrl+C stops)")

@@ -21,3 +21,27 @@ def date_param(value: str | None) -> date | None:
         return date.fromisoformat(value) if value else None
     except ValueError:
         return None
+
+
+MAX_ID = 2**31 - 1
+"""The largest id a table holds (PostgreSQL's integer): a larger number names nothing."""
+MAX_PAGE = 100_000
+
+
+def id_param(value: str | None) -> int | None:
+    """An id from a form or a query: a whole number that a row could have, else None."""
+    if not value or not value.isascii() or not value.isdecimal():
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
+
+
+def ids_param(values: list[str]) -> list[int]:
+    return [number for number in map(id_param, values) if number is not None]
+
+
+def page_param(value: str | None) -> int:
+    """A page number: 1 unless a sensible one was given."""
+    if not value or not value.isascii() or not value.isdecimal():
+        return 1
+    return min(max(int(value), 1), MAX_PAGE)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, g, has_request_context
+from flask_login import current_user
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -31,4 +32,20 @@ def init_app(app: Flask) -> None:
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
         if hsts:
             headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        # A page made for one signed-in person stays out of shared caches and the browser's
+        # disk. What a view built for conditional requests (an ETag, a 304) keeps its own rule.
+        if (
+            response.mimetype == "text/html"
+            and "ETag" not in headers
+            and "Cache-Control" not in headers
+            and _signed_in()
+        ):
+            headers["Cache-Control"] = "private, no-store"
         return response
+
+
+def _signed_in() -> bool:
+    # Only when the request has loaded its user already: error pages must not start a query.
+    if not has_request_context() or "_login_user" not in g:
+        return False
+    return bool(current_user.is_authenticated)

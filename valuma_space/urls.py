@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+MAX_LENGTH = 500
+"""The longest return address kept (the outbox's column): a longer one leads to `default`."""
+
 
 def safe_next(target: str | None, default: str = "/") -> str:
     """`target` if it is a local path ("/sivu/x?y"), else `default`.
@@ -11,7 +14,7 @@ def safe_next(target: str | None, default: str = "/") -> str:
     Rejects absolute URLs, scheme-relative "//evil.example" and backslash tricks that some
     browsers read as "//".
     """
-    if not target:
+    if not target or len(target) > MAX_LENGTH:
         return default
     target = target.strip()
     if not target.startswith("/") or target.startswith("//") or "\\" in target:

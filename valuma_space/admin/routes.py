@@ -9,6 +9,7 @@ from valuma_space.admin.forms import RoleForm
 from valuma_space.auth.models import ROLE_LABELS
 from valuma_space.auth.permissions import Access, access
 from valuma_space.extensions import db
+from valuma_space.params import id_param
 from valuma_space.workspaces.services import request_workspace
 
 bp = Blueprint("admin", __name__, url_prefix="/hallinta")
@@ -41,8 +42,11 @@ def change_role() -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         flash(_("Roolia ei vaihdettu: valitse jokin luettelon rooleista."), "error")
         return redirect(url_for("admin.users"))
+    user_id = id_param(form.user_id.data)
+    if user_id is None:
+        abort(404)
     try:
-        user = services.change_role(current_user, int(form.user_id.data), form.chosen_role())
+        user = services.change_role(current_user, user_id, form.chosen_role())
     except (LookupError, ValueError):
         abort(404)
     except services.RoleChangeRefused:

@@ -20,3 +20,10 @@ def normalise_email(address: str) -> str:
     except EmailNotValidError as error:
         raise InvalidEmail(str(error)) from None
     return result.normalized.lower()
+
+
+def masked(address: str) -> str:
+    """Enough of an address for its owner to recognise it, too little for anyone else to read it
+    off a forwarded link's page: "a•••@example.fi"."""
+    local, _at, domain = address.rpartition("@")
+    return f"{local[:1]}•••@{domain}" if local else address

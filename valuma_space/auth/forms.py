@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 from valuma_space.auth.choices import ORGANISATION_TYPE_LABELS, REGION_LABELS
 from valuma_space.auth.emails import InvalidEmail, normalise_email
 from valuma_space.auth.models import NAME_DISPLAY_LABELS, NameDisplay
+from valuma_space.validators import SingleLine
 
 INVALID_EMAIL = _l(
     "Tarkista sähköpostiosoite: sen pitää olla muotoa nimi@organisaatio.fi, ilman välilyöntejä."
@@ -77,13 +78,17 @@ def _choices(labels: dict[Any, Any], empty: Any) -> list[SelectChoice]:
 class ProfileForm(FlaskForm):
     display_name = StringField(
         _l("Nimi"),
-        validators=[Length(max=120, message=_l("Nimi voi olla enintään 120 merkkiä."))],
+        validators=[
+            Length(max=120, message=_l("Nimi voi olla enintään 120 merkkiä.")),
+            SingleLine(),
+        ],
         render_kw={"autocomplete": "name"},
     )
     organisation = StringField(
         _l("Organisaatio"),
         validators=[
-            Length(max=200, message=_l("Organisaation nimi voi olla enintään 200 merkkiä."))
+            Length(max=200, message=_l("Organisaation nimi voi olla enintään 200 merkkiä.")),
+            SingleLine(),
         ],
         render_kw={"autocomplete": "organization"},
     )
@@ -99,7 +104,10 @@ class ProfileForm(FlaskForm):
     )
     pseudonym = StringField(
         _l("Nimimerkki"),
-        validators=[Length(max=80, message=_l("Nimimerkki voi olla enintään 80 merkkiä."))],
+        validators=[
+            Length(max=80, message=_l("Nimimerkki voi olla enintään 80 merkkiä.")),
+            SingleLine(),
+        ],
     )
     next = HiddenField()
     submit = SubmitField(_l("Tallenna"))

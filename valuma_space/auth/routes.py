@@ -5,6 +5,7 @@ import json
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     flash,
     redirect,
@@ -18,8 +19,8 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
-from valuma_space.auth import services
-from valuma_space.auth.emails import InvalidEmail, normalise_email
+from valuma_space.auth import services, throttle
+from valuma_space.auth.emails import InvalidEmail, masked, normalise_email
 from valuma_space.auth.forms import (
     ChangeEmailForm,
     ConfirmEmailChangeForm,
@@ -30,6 +31,7 @@ from valuma_space.auth.forms import (
     ProfileForm,
 )
 from valuma_space.auth.permissions import Access, access
+from valuma_space.auth.throttle import KNOWN_COOKIE
 from valuma_space.auth.tokens import TokenCheck, TokenPurpose, check_token
 from valuma_space.extensions import csrf, db, limiter
 from valuma_space.urls import safe_next
@@ -62,19 +64,19 @@ def _no_store(response: Response) -> Response:
 @bp.route("/kirjaudu", methods=["GET", "POST"])
 @access(Access.PUBLIC)
 @form_level_csrf
-@limiter.limit(
-    lambda: current_app.config["LOGIN_RATE_PER_IP"], key_func=get_remote_address, methods=["POST"]
-)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_RATE_PER_ADDRESS"], key_func=_address_key, methods=["POST"]
-)
 def login() -> Response | tuple[str, int]:
     form = LoginForm()
     if request.method != "POST":
         form.next.data = safe_next(request.args.get("next"))
     elif form.validate_on_submit():
-        services.request_sign_in(form.email.data, _locale(), safe_next(form.next.data))
-        db.session.commit()
+        # Counted only now: a request that failed validation uses up nobody's allowance.
+        email = normalise_email(form.email.data)
+        decided = throttle.verdict(email, get_remote_address(), request.cookies.get(KNOWN_COOKIE))
+        if decided == throttle.Verdict.TOO_MANY:
+            abort(429)
+        if decided == throttle.Verdict.SEND:
+            services.request_sign_in(email, _locale(), safe_next(form.next.data))
+            db.session.commit()
         return redirect(url_for("auth.check_email"))
     status = 400 if form.errors else 200
     return render_template("auth/login.html", form=form), status
@@ -94,13 +96,14 @@ def check_email() -> str:
 def confirm(token: str) -> Response:
     """GET and HEAD only show the button (mail scanners open links); POST signs in."""
     form = ConfirmForm()
-    if request.method != "POST":
+    if request.method != "POST" or not form.validate_on_submit():
+        # Only looked at here: the POST below uses the token in one UPDATE, which alone decides
+        # between two presses at once.
         check = check_token(token, TokenPurpose.SIGN_IN)
         if check.problem is not None:
             return _no_store(_link_problem(check, status=400))
-        return _no_store(Response(render_template("auth/confirm.html", form=form)))
-    if not form.validate_on_submit():
-        return _no_store(Response(render_template("auth/confirm.html", form=form), status=400))
+        status = 200 if request.method != "POST" else 400
+        return _no_store(_confirm_page(form, check, status=status))
     result = services.complete_sign_in(token, _locale())
     if result.user is None:
         db.session.commit()
@@ -112,9 +115,29 @@ def confirm(token: str) -> Response:
     session.clear()  # nothing from before sign-in carries over
     login_user(result.user, remember=bool(form.remember.data), fresh=True)
     if first_time:
-        return redirect(url_for("auth.profile", welcome=1, next=result.next_url))
-    flash(_("Olet kirjautunut sisään."), "success")
-    return redirect(safe_next(result.next_url))
+        response = redirect(url_for("auth.profile", welcome=1, next=result.next_url))
+    else:
+        flash(_("Olet kirjautunut sisään."), "success")
+        response = redirect(safe_next(result.next_url))
+    known = throttle.trust(
+        result.user.email, get_remote_address(), request.cookies.get(KNOWN_COOKIE)
+    )
+    response.set_cookie(
+        KNOWN_COOKIE,
+        known,
+        max_age=throttle.TRUST_DAYS * 86400,
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def _confirm_page(form: ConfirmForm, check: TokenCheck, status: int = 200) -> Response:
+    """The button, with the address it signs in: a forwarded link shows whose account it is."""
+    address = masked(check.token.email) if check.token is not None else ""
+    html = render_template("auth/confirm.html", form=form, address=address)
+    return Response(html, status=status)
 
 
 def _link_problem(check: TokenCheck, status: int) -> Response:

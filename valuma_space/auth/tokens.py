@@ -98,9 +98,11 @@ def check_token(token: str, purpose: TokenPurpose, now: datetime | None = None) 
     """Look a token up without using it: what the confirm page shows on GET and HEAD."""
     now = now or utcnow()
     found = db.session.scalars(
-        select(LinkToken).where(
-            LinkToken.token_hash == hash_token(token), LinkToken.purpose == purpose
-        )
+        select(LinkToken)
+        .where(LinkToken.token_hash == hash_token(token), LinkToken.purpose == purpose)
+        # Fresh from the database: after a lost race in use_token, a copy loaded earlier in
+        # this session would still say "unused".
+        .execution_options(populate_existing=True)
     ).first()
     if found is None:
         return TokenCheck(None, TokenProblem.UNKNOWN)

@@ -10,6 +10,7 @@ from wtforms.validators import Length, ValidationError
 
 from valuma_space.comments.models import COMMENT_KIND_LABELS, CommentKind
 from valuma_space.comments.services import MAX_BODY_LENGTH, MAX_QUOTE_LENGTH
+from valuma_space.params import id_param
 
 
 def _not_blank(form: FlaskForm, field: Any) -> None:
@@ -61,10 +62,10 @@ class CommentForm(FlaskForm):
             return CommentKind.COMMENT
 
     def parent(self) -> int | None:
-        try:
-            return int(self.parent_id.data) if self.parent_id.data else None
-        except ValueError:
-            return -1  # an id that matches nothing: refused as a reply to nothing
+        if not self.parent_id.data:
+            return None
+        # An id that matches nothing is refused as a reply to nothing.
+        return id_param(self.parent_id.data) or -1
 
 
 class ConfirmDeleteForm(FlaskForm):

@@ -65,10 +65,12 @@ def create(slug: str) -> Response:
     form = CommentForm()
     parent_id = form.parent()
     if not current_user.is_authenticated:
-        if parent_id:
+        parent = services.get_comment(parent_id, workspace) if parent_id else None
+        if parent is not None and parent.section_id == section.id:
             return _keep_for_later(
-                form, section, url_for("comments.reply", comment_id=parent_id), parent_id=parent_id
+                form, section, url_for("comments.reply", comment_id=parent.id), parent_id=parent.id
             )
+        # A reply to nothing this section holds is kept as a comment on the section.
         return _keep_for_later(form, section, url_for("materials.section", slug=slug))
     parent = None
     if parent_id:

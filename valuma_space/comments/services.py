@@ -121,7 +121,9 @@ def add_comment(
 ) -> tuple[Comment, bool]:
     """Add a comment or a reply. Returns it and whether it is new: a repeated send of one form
     (the same idempotency key) returns the comment the first send created."""
-    key = idempotency_key or secrets.token_hex(16)
+    # A key no form of ours would send (too long for its column) is as good as none.
+    key = idempotency_key if idempotency_key and len(idempotency_key) <= 64 else None
+    key = key or secrets.token_hex(16)
     existing = db.session.scalars(select(Comment).where(Comment.idempotency_key == key)).first()
     if existing is not None and existing.author_id == author.id:
         return existing, False

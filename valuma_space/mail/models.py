@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -20,11 +21,21 @@ class MailKind(StrEnum):
     DIGEST = "digest"
 
 
+MAIL_KIND_LABELS = {
+    MailKind.SIGN_IN: _l("Kirjautumislinkki"),
+    MailKind.CHANGE_EMAIL: _l("Sähköpostiosoitteen vahvistus"),
+    MailKind.INVITATION: _l("Kutsu"),
+    MailKind.NOTIFICATION: _l("Ilmoitukset"),
+    MailKind.DIGEST: _l("Kooste"),
+}
+
+
 class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
-    """Given up after MAIL_GIVE_UP_AFTER seconds of failures."""
+    """Given up: after MAIL_GIVE_UP_AFTER seconds of failures, or at once when no attempt could
+    ever send it (last_error says why; admins see it at /hallinta/posti)."""
     DROPPED = "dropped"
     """Nothing was left to say when it was due (its comments hidden, the person unsubscribed)."""
 

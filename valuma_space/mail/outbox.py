@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from flask import Flask, current_app, render_template, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from valuma_space.auth.models import User
 from valuma_space.auth.tokens import TokenPurpose, discard_token_of, issue_token
@@ -24,8 +24,9 @@ from valuma_space.db import utcnow
 from valuma_space.extensions import db
 from valuma_space.mail.context import writing_mail
 from valuma_space.mail.models import MailKind, OutboxMessage, OutboxStatus
-from valuma_space.mail.transports import OutgoingMail, transport_for
+from valuma_space.mail.transports import OutgoingMail, PermanentFailure, transport_for
 from valuma_space.notifications.mail import COMPOSERS, gather_bundles
+from valuma_space.validators import is_single_line
 from valuma_space.workspaces.services import current_workspace, may_sign_up, site_title
 
 log = logging.getLogger(__name__)
@@ -219,6 +220,14 @@ def _record_failure(
     return outcome
 
 
+def _check_headers(outgoing: OutgoingMail) -> None:
+    """Whatever the transport: a header field with a line break would start a header of its
+    own (a Bcc, say), so such a mail is never sent, by any transport."""
+    fields = [outgoing.subject, outgoing.recipient, *outgoing.headers.values()]
+    if not all(is_single_line(value) for value in fields):
+        raise PermanentFailure("a header field holds a line break")
+
+
 def deliver_due(now: datetime | None = None, limit: int = 500) -> DeliveryReport:
     """Send every outbox mail that is due, each in three steps: prepare and commit, send with
     no database transaction open (a slow or silent mail server holds no lock that a web
@@ -239,6 +248,7 @@ def deliver_due(now: datetime | None = None, limit: int = 500) -> DeliveryReport
             report.given_up += 1
             continue
         try:
+            _check_headers(outgoing)
             transport.send(outgoing)
         except TEMPORARY_FAILURES as error:
             outcome = _record_failure(message_id, outgoing, error, moment, permanent=False)
@@ -274,3 +284,20 @@ def start_background_sender(app: Flask, poll_seconds: float = 1.0) -> threading.
     )
     thread.start()
     return stop
+
+
+FAILED_PAGE_SIZE = 100
+
+
+def failed_mails(limit: int = FAILED_PAGE_SIZE) -> tuple[list[OutboxMessage], int]:
+    """The mails that were given up, newest first, with their reasons: for admins to act on
+    (fix a setting, tell the person)."""
+    failed = OutboxMessage.status == OutboxStatus.FAILED
+    total = db.session.scalar(select(func.count(OutboxMessage.id)).where(failed)) or 0
+    rows = db.session.scalars(
+        select(OutboxMessage)
+        .where(failed)
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+        .limit(limit)
+    )
+    return list(rows), total

@@ -6,11 +6,17 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from valuma_space.validators import SingleLine
+
 
 class PageForm(FlaskForm):
     title = StringField(
         _l("Sivun otsikko"),
-        validators=[InputRequired(message=_l("Anna sivulle otsikko.")), Length(max=200)],
+        validators=[
+            InputRequired(message=_l("Anna sivulle otsikko.")),
+            Length(max=200),
+            SingleLine(),
+        ],
     )
     intro = TextAreaField(
         _l("Johdanto (valinnainen)"), validators=[Length(max=2000)], render_kw={"rows": 3}
@@ -20,14 +26,22 @@ class PageForm(FlaskForm):
 class NewSectionForm(FlaskForm):
     heading = StringField(
         _l("Osion otsikko"),
-        validators=[InputRequired(message=_l("Anna osiolle otsikko.")), Length(max=200)],
+        validators=[
+            InputRequired(message=_l("Anna osiolle otsikko.")),
+            Length(max=200),
+            SingleLine(),
+        ],
     )
 
 
 class SectionEditForm(FlaskForm):
     heading = StringField(
         _l("Osion otsikko"),
-        validators=[InputRequired(message=_l("Anna osiolle otsikko.")), Length(max=200)],
+        validators=[
+            InputRequired(message=_l("Anna osiolle otsikko.")),
+            Length(max=200),
+            SingleLine(),
+        ],
     )
     body = TextAreaField(
         _l("Teksti (Markdown)"),

@@ -6,6 +6,7 @@ from wtforms import RadioField, SelectChoice, SelectField, StringField, TextArea
 from wtforms.validators import InputRequired, Length
 
 from valuma_space.modeldesign.models import ALTERNATIVE_KIND_LABELS, ALTERNATIVE_STATUS_LABELS
+from valuma_space.validators import SingleLine
 
 
 class AlternativeForm(FlaskForm):
@@ -16,7 +17,11 @@ class AlternativeForm(FlaskForm):
     )
     title = StringField(
         _l("Otsikko"),
-        validators=[InputRequired(message=_l("Anna vaihtoehdolle otsikko.")), Length(max=200)],
+        validators=[
+            InputRequired(message=_l("Anna vaihtoehdolle otsikko.")),
+            Length(max=200),
+            SingleLine(),
+        ],
     )
     description = TextAreaField(
         _l("Kuvaus (Markdown)"), validators=[Length(max=50_000)], render_kw={"rows": 8}

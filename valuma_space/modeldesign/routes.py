@@ -26,7 +26,7 @@ from valuma_space.modeldesign.models import (
     Theme,
 )
 from valuma_space.moderation.routes import back_to_queue
-from valuma_space.params import enum_param
+from valuma_space.params import enum_param, id_param, ids_param
 from valuma_space.workspaces.models import Workspace
 from valuma_space.workspaces.services import owned_or_404, workspace_or_404
 
@@ -199,10 +199,14 @@ def _back_to_comment(comment_id: int) -> Response:
 def comment_themes(comment_id: int) -> Response:
     workspace = workspace_or_404()
     comment = comment_or_404(comment_id, Action.MODERATE)
-    ids = {int(v) for v in request.form.getlist("themes") if v.isdecimal()}
+    ids = set(ids_param(request.form.getlist("themes")))
     new_theme = request.form.get("new_theme", "").strip()
     if new_theme:
-        ids.add(services.add_theme(workspace, new_theme).id)
+        try:
+            ids.add(services.add_theme(workspace, new_theme).id)
+        except services.DesignRefused as refused:
+            flash(str(refused.message), "error")
+            return _back_to_comment(comment.id)
     services.set_comment_themes(comment, ids, workspace)
     db.session.commit()
     flash(_("Teemat on tallennettu."), "success")
@@ -213,14 +217,10 @@ def comment_themes(comment_id: int) -> Response:
 @access(Access.MODERATOR)
 def link(comment_id: int) -> Response:
     comment = comment_or_404(comment_id, Action.MODERATE)
-    alternative_value = request.form.get("alternative", "")
-    alternative = (
-        owned_or_404(Alternative, int(alternative_value)) if alternative_value.isdecimal() else None
-    )
-    criterion_value = request.form.get("criterion", "")
-    criterion = (
-        owned_or_404(Criterion, int(criterion_value)) if criterion_value.isdecimal() else None
-    )
+    alternative_id = id_param(request.form.get("alternative"))
+    alternative = owned_or_404(Alternative, alternative_id) if alternative_id else None
+    criterion_id = id_param(request.form.get("criterion"))
+    criterion = owned_or_404(Criterion, criterion_id) if criterion_id else None
     stance = enum_param(Stance, request.form.get("stance"))
     if alternative is None or stance is None:
         flash(_("Valitse vaihtoehto ja kanta."), "error")
@@ -248,9 +248,9 @@ def unlink(link_id: int) -> Response:
 @bp.post("/teemat/joukko")
 @access(Access.MODERATOR)
 def bulk_tag() -> Response:
-    theme_id = request.form.get("theme", "")
-    theme = owned_or_404(Theme, int(theme_id)) if theme_id.isdecimal() else None
-    ids = [int(v) for v in request.form.getlist("ids") if v.isdecimal()]
+    theme_id = id_param(request.form.get("theme"))
+    theme = owned_or_404(Theme, theme_id) if theme_id else None
+    ids = ids_param(request.form.getlist("ids"))
     target = back_to_queue()
     if theme is None or not ids:
         flash(_("Valitse ensin kommentit ja teema."), "error")

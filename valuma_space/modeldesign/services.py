@@ -27,6 +27,7 @@ from valuma_space.modeldesign.models import (
     comment_themes,
 )
 from valuma_space.notifications.services import input_linked
+from valuma_space.validators import NOT_ONE_LINE, is_single_line
 from valuma_space.workspaces.models import Workspace
 
 PUBLISHED_PAGE_SLUG = "mallivaihtoehdot"
@@ -41,16 +42,21 @@ class DesignRefused(Exception):
 # --- themes -----------------------------------------------------------------------------------
 
 
+THEME_NAME_LENGTH = 120
+CRITERION_NAME_LENGTH = 200
+
+
 def add_theme(workspace: Workspace, name: str) -> Theme:
     name = name.strip()
     if not name:
         raise DesignRefused(_l("Anna teemalle nimi."))
+    _check_name(name, THEME_NAME_LENGTH)
     existing = db.session.scalar(
         select(Theme).where(Theme.workspace_id == workspace.id, Theme.name == name)
     )
     if existing is not None:
         return existing
-    theme = Theme(workspace_id=workspace.id, name=name[:120])
+    theme = Theme(workspace_id=workspace.id, name=name)
     db.session.add(theme)
     db.session.flush()
     return theme
@@ -152,16 +158,26 @@ def save_alternative(
     return alternative
 
 
+def _check_name(name: str, limit: int) -> None:
+    """Names of themes and criteria: one line, short enough to store whole (a name cut to fit
+    could clash with one that exists)."""
+    if len(name) > limit:
+        raise DesignRefused(_l("Nimi voi olla enintään %(n)d merkkiä.", n=limit))
+    if not is_single_line(name):
+        raise DesignRefused(NOT_ONE_LINE)
+
+
 def add_criterion(workspace: Workspace, name: str) -> Criterion:
     if not name.strip():
         raise DesignRefused(_l("Anna kriteerille nimi."))
+    _check_name(name.strip(), CRITERION_NAME_LENGTH)
     position = (
         db.session.scalar(
             select(func.count(Criterion.id)).where(Criterion.workspace_id == workspace.id)
         )
         or 0
     )
-    criterion = Criterion(workspace_id=workspace.id, name=name.strip()[:200], position=position)
+    criterion = Criterion(workspace_id=workspace.id, name=name.strip(), position=position)
     db.session.add(criterion)
     db.session.flush()
     return criterion

@@ -33,7 +33,7 @@ from valuma_space.moderation.forms import (
     ReportForm,
 )
 from valuma_space.moderation.models import LOG_ACTION_LABELS, TRIAGE_LABELS, LogAction, TriageStatus
-from valuma_space.params import date_param, enum_param
+from valuma_space.params import date_param, enum_param, id_param, ids_param, page_param
 from valuma_space.urls import safe_next
 from valuma_space.workspaces.services import workspace_or_404
 
@@ -42,9 +42,8 @@ bp = Blueprint("moderation", __name__)
 
 def _filters() -> services.QueueFilters:
     args = request.args
-    section = args.get("section", "")
     return services.QueueFilters(
-        section_id=int(section) if section.isdecimal() else None,
+        section_id=id_param(args.get("section")),
         triage=enum_param(TriageStatus, args.get("triage")),
         visibility=enum_param(Visibility, args.get("visibility")),
         kind=enum_param(CommentKind, args.get("kind")),
@@ -72,8 +71,7 @@ def _labels() -> dict[str, object]:
 def queue() -> str:
     workspace = workspace_or_404()
     filters = _filters()
-    page_number = request.args.get("page", "1")
-    result = services.queue(workspace, filters, int(page_number) if page_number.isdecimal() else 1)
+    result = services.queue(workspace, filters, page_param(request.args.get("page")))
     sections = comments.sections_of(workspace)
     settings = PreModerationForm(pre_moderation=workspace.pre_moderation)
     ids = [row.comment.id for row in result.rows]
@@ -102,7 +100,7 @@ def back_to_queue() -> str:
 @access(Access.MODERATOR)
 def bulk() -> Response:
     form = BulkForm()
-    ids = [int(value) for value in request.form.getlist("ids") if value.isdecimal()]
+    ids = ids_param(request.form.getlist("ids"))
     status = enum_param(TriageStatus, form.triage.data)
     target = back_to_queue()
     if not ids or status is None:
@@ -236,10 +234,7 @@ def report(comment_id: int) -> Response | str:
 def moderation_log() -> str:
     action = enum_param(LogAction, request.args.get("action"))
     actor = request.args.get("actor", "")[:254]
-    page_number = request.args.get("page", "1")
-    entries, total = services.log_entries(
-        action, actor, int(page_number) if page_number.isdecimal() else 1
-    )
+    entries, total = services.log_entries(action, actor, page_param(request.args.get("page")))
     return render_template(
         "moderation/log.html",
         entries=entries,

@@ -28,6 +28,7 @@ from valuma_space.notifications.forms import (
 )
 from valuma_space.notifications.mentions import name_suggestions
 from valuma_space.notifications.models import SUBSCRIPTION_LABELS, DigestFrequency
+from valuma_space.params import page_param
 
 bp = Blueprint("notifications", __name__)
 
@@ -35,8 +36,7 @@ bp = Blueprint("notifications", __name__)
 @bp.get("/ilmoitukset")
 @access(Access.SIGNED_IN)
 def index() -> str:
-    number = request.args.get("page", "1")
-    result = services.notifications_of(current_user, int(number) if number.isdecimal() else 1)
+    result = services.notifications_of(current_user, page_param(request.args.get("page")))
     return render_template("notifications/index.html", result=result, form=MarkAllReadForm())
 
 

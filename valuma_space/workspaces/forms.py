@@ -12,11 +12,17 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
+from valuma_space.validators import SingleLine
+
 
 class SettingsForm(FlaskForm):
     title = StringField(
         _l("Otsikko"),
-        validators=[InputRequired(message=_l("Anna työtilalle otsikko.")), Length(max=200)],
+        validators=[
+            InputRequired(message=_l("Anna työtilalle otsikko.")),
+            Length(max=200),
+            SingleLine(),
+        ],
     )
     summary = TextAreaField(_l("Tiivistelmä"), validators=[Length(max=3000)], render_kw={"rows": 4})
     comments_open_at = DateTimeLocalField(

@@ -1,0 +1,42 @@
+"""What every request's input goes through before a view sees it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Request
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.routing import IntegerConverter
+
+from valuma_space.params import MAX_ID
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """`<int:...>` up to the largest id a table holds: /kommentit/99999999999999999999 is a
+    404 like any other missing page, not a database error."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+class _WithoutNul(ImmutableMultiDict):
+    """Query and form values with NUL characters taken out: no form needs one, PostgreSQL
+    cannot store one, and a text that carried one comes back as it was meant."""
+
+    def __init__(self, mapping: Any = None) -> None:
+        if mapping is None:
+            super().__init__()
+            return
+        items = mapping.items(multi=True) if hasattr(mapping, "items") else mapping
+        super().__init__(
+            (
+                key.replace("\x00", ""),
+                value.replace("\x00", "") if isinstance(value, str) else value,
+            )
+            for key, value in items
+        )
+
+
+class ValumaRequest(Request):
+    parameter_storage_class = _WithoutNul

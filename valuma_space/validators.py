@@ -1,0 +1,28 @@
+"""Checks that input of many forms shares: a single-line field holds one line of text."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import ValidationError
+
+# Line breaks, tabs and the other C0 and C1 control characters, and Unicode's line and
+# paragraph separators: none belongs in a title, a name or a subject line.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+NOT_ONE_LINE = _l("Kirjoita tämä yhdelle riville: rivinvaihdot ja ohjausmerkit eivät käy.")
+
+
+def is_single_line(value: str) -> bool:
+    return _CONTROL.search(value) is None
+
+
+class SingleLine:
+    """WTForms validator for titles, names and other one-line fields (they end up in mail
+    subjects and headers, where a line break would start a header of its own)."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if field.data and not is_single_line(str(field.data)):
+            raise ValidationError(str(NOT_ONE_LINE))
