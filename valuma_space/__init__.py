@@ -11,7 +11,7 @@ from sqlalchemy.exc import ArgumentError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, ConfigError, config_from_env
-from valuma_space.http import BoundedIntegerConverter, ValumaRequest
+from valuma_space.http import CONVERTERS, ValumaRequest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,7 +27,7 @@ def create_app(config: Config | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     app.request_class = ValumaRequest
-    app.url_map.converters["int"] = BoundedIntegerConverter
+    app.url_map.converters.update(CONVERTERS)
     app.config.from_object(config)
     app.config["SQLALCHEMY_DATABASE_URI"] = _database_url(app)
     if not app.config.get("UPLOAD_DIR"):

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Request
 from werkzeug.datastructures import ImmutableMultiDict
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import IntegerConverter, PathConverter, UnicodeConverter
 
 from valuma_space.params import MAX_ID
 
@@ -18,6 +18,27 @@ class BoundedIntegerConverter(IntegerConverter):
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
+
+
+class NulFreeStringConverter(UnicodeConverter):
+    """`<slug>`, `<token>`: a NUL in a path segment matches no route (a 404), since no slug or
+    token holds one and PostgreSQL could not even look it up."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(map, *args, **kwargs)
+        self.regex = self.regex.replace("[^/]", "[^/\x00]")
+
+
+class NulFreePathConverter(PathConverter):
+    regex = "[^/\x00][^\x00]*?"
+
+
+CONVERTERS = {
+    "int": BoundedIntegerConverter,
+    "default": NulFreeStringConverter,
+    "string": NulFreeStringConverter,
+    "path": NulFreePathConverter,
+}
 
 
 class _WithoutNul(ImmutableMultiDict):

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation, ValidationError
 
 # Line breaks, tabs and the other C0 and C1 control characters, and Unicode's line and
 # paragraph separators: none belongs in a title, a name or a subject line.
@@ -26,3 +26,18 @@ class SingleLine:
     def __call__(self, form: Any, field: Any) -> None:
         if field.data and not is_single_line(str(field.data)):
             raise ValidationError(str(NOT_ONE_LINE))
+
+
+class NotBlank:
+    """Required, and more than spaces: a title of " " is no title (InputRequired lets it pass,
+    and the service would then refuse it with no form to show the message in)."""
+
+    field_flags = {"required": True}
+
+    def __init__(self, message: object) -> None:
+        self.message = message
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if not str(field.data or "").strip():
+            field.errors[:] = []
+            raise StopValidation(str(self.message))

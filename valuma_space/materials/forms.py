@@ -4,16 +4,16 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, IntegerField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import Length
 
-from valuma_space.validators import SingleLine
+from valuma_space.validators import NotBlank, SingleLine
 
 
 class PageForm(FlaskForm):
     title = StringField(
         _l("Sivun otsikko"),
         validators=[
-            InputRequired(message=_l("Anna sivulle otsikko.")),
+            NotBlank(_l("Anna sivulle otsikko.")),
             Length(max=200),
             SingleLine(),
         ],
@@ -27,7 +27,7 @@ class NewSectionForm(FlaskForm):
     heading = StringField(
         _l("Osion otsikko"),
         validators=[
-            InputRequired(message=_l("Anna osiolle otsikko.")),
+            NotBlank(_l("Anna osiolle otsikko.")),
             Length(max=200),
             SingleLine(),
         ],
@@ -38,7 +38,7 @@ class SectionEditForm(FlaskForm):
     heading = StringField(
         _l("Osion otsikko"),
         validators=[
-            InputRequired(message=_l("Anna osiolle otsikko.")),
+            NotBlank(_l("Anna osiolle otsikko.")),
             Length(max=200),
             SingleLine(),
         ],

@@ -6,7 +6,7 @@ from wtforms import RadioField, SelectChoice, SelectField, StringField, TextArea
 from wtforms.validators import InputRequired, Length
 
 from valuma_space.modeldesign.models import ALTERNATIVE_KIND_LABELS, ALTERNATIVE_STATUS_LABELS
-from valuma_space.validators import SingleLine
+from valuma_space.validators import NotBlank, SingleLine
 
 
 class AlternativeForm(FlaskForm):
@@ -18,7 +18,7 @@ class AlternativeForm(FlaskForm):
     title = StringField(
         _l("Otsikko"),
         validators=[
-            InputRequired(message=_l("Anna vaihtoehdolle otsikko.")),
+            NotBlank(_l("Anna vaihtoehdolle otsikko.")),
             Length(max=200),
             SingleLine(),
         ],

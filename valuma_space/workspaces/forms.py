@@ -12,14 +12,14 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
-from valuma_space.validators import SingleLine
+from valuma_space.validators import NotBlank, SingleLine
 
 
 class SettingsForm(FlaskForm):
     title = StringField(
         _l("Otsikko"),
         validators=[
-            InputRequired(message=_l("Anna työtilalle otsikko.")),
+            NotBlank(_l("Anna työtilalle otsikko.")),
             Length(max=200),
             SingleLine(),
         ],
