@@ -14,18 +14,28 @@ from valuma_space.comments.policy import Action
 from valuma_space.comments.services import get_comment
 from valuma_space.workspaces.services import workspace_or_404
 
+REMOVED = _l(
+    "Tämä kommentti on poistettu tai piilotettu: sitä ei voi enää ilmoittaa eikä merkitä samaa mieltä."
+)
 REFUSALS = {
     Action.REPLY: _l("Tähän kommenttiin ei voi vastata: se on poistettu tai piilotettu."),
     Action.AGREE: _l("Voit merkitä samaa mieltä vain muiden näkyvissä oleviin kommentteihin."),
-    Action.REPORT: _l(
-        "Tätä kommenttia ei voi ilmoittaa: se on oma kommenttisi, tai se on jo poistettu tai piilotettu."
-    ),
+    Action.REPORT: _l("Omaa kommenttia ei voi ilmoittaa."),
     Action.EDIT: _l(
         "Voit muokata vain omia kommenttejasi, jotka eivät ole poistettuja tai piilotettuja."
     ),
     Action.DELETE: _l("Voit poistaa vain omia kommenttejasi."),
     Action.MODERATE: _l("Vain moderaattorit voivat moderoida kommentteja."),
 }
+
+
+def refusal(comment: Comment, action: Action) -> object:
+    """Why the viewer cannot take `action`, in words that fit the comment."""
+    if action in {Action.REPLY, Action.REPORT, Action.AGREE} and not policy.text_is_public(
+        comment.visibility, comment.published_at
+    ):
+        return REFUSALS[Action.REPLY] if action == Action.REPLY else REMOVED
+    return REFUSALS[action]
 
 
 def comment_or_404(comment_id: int, action: Action | None = None) -> Comment:
@@ -43,5 +53,7 @@ def comment_or_404(comment_id: int, action: Action | None = None) -> Comment:
 def refuse_unless(comment: Comment, action: Action) -> None:
     if policy.allows(comment, current_user, action):
         return
-    html = render_template("comments/refused.html", comment=comment, problem=REFUSALS[action])
+    html = render_template(
+        "comments/refused.html", comment=comment, problem=refusal(comment, action)
+    )
     abort(Response(html, status=403))
