@@ -31,7 +31,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -41,6 +40,10 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.smtp import SilentServer  # noqa: E402
+
 VENV_BIN = Path(sys.executable).parent
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 LINK = re.compile(r"https?://\S+/kirjaudu/vahvista/[A-Za-z0-9_-]+")
@@ -99,33 +102,6 @@ class Collector:
             await asyncio.sleep(self.delay)  # a slow server: the mail is accepted only then
         self.messages.append(email.message_from_bytes(envelope.original_content))
         return "250 OK"
-
-
-class Silent:
-    """Accepts connections on the port and never speaks."""
-
-    def __init__(self, port: int) -> None:
-        self.socket = socket.socket()
-        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.socket.bind(("127.0.0.1", port))
-        self.socket.listen(64)
-        self.held: list[socket.socket] = []
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                self.held.append(self.socket.accept()[0])
-            except OSError:
-                return
-
-    def stop(self) -> None:
-        self.socket.shutdown(socket.SHUT_RDWR)  # wakes the accepting thread, frees the port
-        self.socket.close()
-        self.thread.join(timeout=5)
-        for connection in self.held:
-            connection.close()
 
 
 def sign_in_requests(base_url: str, addresses: list[str], label: str, first_ip: int) -> None:
@@ -223,7 +199,7 @@ def main() -> None:
         slow_delivered = list(slow.handler.messages)
         slow.stop()
 
-        silent = Silent(smtp_port)
+        silent = SilentServer(smtp_port)
         time.sleep(1.0)
         sign_in_requests(base_url, addresses[2 * n :], "silent", 2 * n)
         time.sleep(11.0)  # past MAIL_TIMEOUT (10 s): the sender gave up on the silent server

@@ -168,7 +168,7 @@ def _form_fields(view: Callable[..., Any]) -> set[str]:
 
 def targets(app: Flask) -> list[Target]:
     """Every route and method of the app, as the admin, and the public ones also signed out."""
-    from valuma_space.auth.permissions import Access, access_level_of
+    from valuma_space.access import Access, access_level_of
 
     found: list[Target] = []
     with app.test_request_context():

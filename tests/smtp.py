@@ -62,6 +62,35 @@ class SmtpServer:
             self.controller = None
 
 
+class SilentServer:
+    """Accepts connections and never says a word: a mail server that hangs. Port 0 picks a free
+    one; a given port is taken over even if it was just let go."""
+
+    def __init__(self, port: int = 0) -> None:
+        self.socket = socket.socket()
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.socket.bind(("127.0.0.1", port))
+        self.socket.listen(64)
+        self.port = self.socket.getsockname()[1]
+        self.held: list[socket.socket] = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                self.held.append(self.socket.accept()[0])
+            except OSError:
+                return
+
+    def stop(self) -> None:
+        self.socket.shutdown(socket.SHUT_RDWR)  # wakes the accepting thread, frees the port
+        self.socket.close()
+        self.thread.join(timeout=5)
+        for connection in self.held:
+            connection.close()
+
+
 def parts(message: Message) -> dict[str, str]:
     parts = {}
     for part in message.walk():

@@ -7,7 +7,7 @@ from werkzeug.exceptions import Forbidden, TooManyRequests
 
 from tests.conftest import make_config
 from valuma_space import create_app
-from valuma_space.auth.permissions import Access, access
+from valuma_space.access import Access, access
 
 
 def test_healthz_answers_when_the_database_does(client: FlaskClient) -> None:

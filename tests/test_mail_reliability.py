@@ -11,7 +11,6 @@ import asyncio
 import email
 import email.policy
 import re
-import socket
 import threading
 from datetime import timedelta
 from typing import Any
@@ -23,7 +22,7 @@ from sqlalchemy import func, select
 
 from tests.factories import make_page, make_user, make_workspace
 from tests.helpers import confirm_link, link_path, post_form
-from tests.smtp import Collector, SmtpServer, parts
+from tests.smtp import Collector, SilentServer, SmtpServer, parts
 from valuma_space.db import utcnow
 from valuma_space.extensions import db
 from valuma_space.mail.models import MailKind, OutboxMessage, OutboxStatus
@@ -72,32 +71,6 @@ class CustomServer(SmtpServer):
     def __init__(self, collector: Collector) -> None:
         super().__init__()
         self.collector = collector
-
-
-class SilentServer:
-    """Accepts connections and never says a word."""
-
-    def __init__(self) -> None:
-        self.socket = socket.socket()
-        self.socket.bind(("127.0.0.1", 0))
-        self.socket.listen(8)
-        self.port = self.socket.getsockname()[1]
-        self.accepted: list[socket.socket] = []
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                connection, _address = self.socket.accept()
-            except OSError:
-                return
-            self.accepted.append(connection)
-
-    def stop(self) -> None:
-        self.socket.close()
-        for connection in self.accepted:
-            connection.close()
 
 
 @pytest.fixture

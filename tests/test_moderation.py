@@ -14,10 +14,10 @@ from tests.factories import make_comment, make_page, make_section, make_user, ma
 from tests.helpers import csrf_token, login_as, moderate, post_form, send_as
 from valuma_space.auth.choices import OrganisationType, Region
 from valuma_space.auth.models import Role
-from valuma_space.comments.models import Comment, Visibility
+from valuma_space.comments.models import Comment, TriageStatus, Visibility
 from valuma_space.db import utcnow
 from valuma_space.extensions import db
-from valuma_space.moderation.models import LogAction, ModerationLogEntry, Report, TriageStatus
+from valuma_space.moderation.models import LogAction, ModerationLogEntry, Report
 
 
 @pytest.fixture

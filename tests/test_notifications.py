@@ -24,14 +24,14 @@ from tests.helpers import (
     submit_form,
 )
 from tests.smtp import RecordingSmtpTransport, SmtpServer, parts
-from valuma_space.auth.models import NameDisplay, Role
+from valuma_space.auth.models import DigestFrequency, NameDisplay, Role
 from valuma_space.comments.models import Comment
 from valuma_space.db import utcnow
 from valuma_space.extensions import db
 from valuma_space.mail.models import MailKind, OutboxMessage, OutboxStatus
 from valuma_space.mail.outbox import deliver_due
 from valuma_space.notifications.digests import send_digests
-from valuma_space.notifications.models import DigestFrequency, Notification
+from valuma_space.notifications.models import Notification
 from valuma_space.workspaces.models import ReadingAccess
 
 LATER = timedelta(minutes=16)  # past the default bundling time of 15 minutes

@@ -6,8 +6,8 @@ from flask.testing import FlaskClient
 
 from tests.factories import make_page, make_user, make_workspace
 from tests.helpers import login_as, post_form
+from valuma_space.access import access_level_of
 from valuma_space.auth.models import Role, User
-from valuma_space.auth.permissions import access_level_of
 from valuma_space.extensions import db
 
 

@@ -8,7 +8,7 @@ from werkzeug.exceptions import TooManyRequests
 from tests.conftest import make_config
 from tests.factories import make_page, make_workspace
 from valuma_space import create_app
-from valuma_space.auth.permissions import Access, access
+from valuma_space.access import Access, access
 
 
 def _assert_security_headers(response) -> None:

@@ -15,11 +15,10 @@ from werkzeug.serving import run_simple
 from valuma_space.auth.emails import InvalidEmail
 from valuma_space.auth.models import Role
 from valuma_space.auth.services import ensure_user, find_user_by_email, purge_before
-from valuma_space.comments.models import CommentKind, Visibility
+from valuma_space.comments.models import CommentKind, TriageStatus, Visibility
 from valuma_space.exports.formats import FORMATS
 from valuma_space.extensions import db
 from valuma_space.mail.outbox import deliver_due, run_sender, start_background_sender
-from valuma_space.moderation.models import TriageStatus
 
 valuma = AppGroup("valuma", help="VALUMA Space administration.")
 

@@ -4,10 +4,10 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from valuma_space.access import Access, access
 from valuma_space.admin import services
 from valuma_space.admin.forms import RoleForm
 from valuma_space.auth.models import ROLE_LABELS
-from valuma_space.auth.permissions import Access, access
 from valuma_space.extensions import db
 from valuma_space.params import id_param
 from valuma_space.workspaces.services import request_workspace

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from valuma_space.auth.choices import OrganisationType, Region
 from valuma_space.db import UTCDateTime, str_enum, utcnow
 from valuma_space.extensions import db
-from valuma_space.notifications.models import DigestFrequency
 
 
 def new_session_token() -> str:
@@ -48,6 +47,19 @@ NAME_DISPLAY_LABELS = {
 
 # Each role may do what the roles before it may.
 ROLE_RANK = {Role.PARTICIPANT: 0, Role.MODERATOR: 1, Role.ADMIN: 2}
+
+
+class DigestFrequency(StrEnum):
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    NEVER = "never"
+
+
+DIGEST_FREQUENCY_LABELS = {
+    DigestFrequency.DAILY: _l("Päivittäin"),
+    DigestFrequency.WEEKLY: _l("Viikoittain"),
+    DigestFrequency.NEVER: _l("Ei koskaan"),
+}
 
 
 class User(UserMixin, db.Model):

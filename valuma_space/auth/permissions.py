@@ -1,4 +1,5 @@
-"""Who may open which view. Every view declares its level; a view that declares none is refused.
+"""Who may open which view. Every view declares its level (valuma_space/access.py); a view that
+declares none is refused.
 
 Deny by default: forgetting `@access(...)` on a new view makes it unreachable, not public,
 and tests/test_permissions.py fails for it.
@@ -6,50 +7,16 @@ and tests/test_permissions.py fails for it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from enum import StrEnum
-from typing import TypeVar
-
-from flask import abort, current_app, request
+from flask import abort, request
 from flask_login import current_user
 
+from valuma_space.access import Access, access_level_of
 from valuma_space.auth.models import Role
 from valuma_space.extensions import login_manager
 from valuma_space.workspaces.models import ReadingAccess
 from valuma_space.workspaces.services import request_workspace
 
-F = TypeVar("F", bound=Callable[..., object])
-
-
-class Access(StrEnum):
-    PUBLIC = "public"
-    """Anyone, signed in or not: sign-in, language, health, legal notices."""
-    READER = "reader"
-    """Whoever the workspace lets read: everyone if its reading is public, else signed-in users."""
-    SIGNED_IN = "signed_in"
-    MODERATOR = "moderator"
-    ADMIN = "admin"
-
-
 ROLE_FOR_ACCESS = {Access.MODERATOR: Role.MODERATOR, Access.ADMIN: Role.ADMIN}
-
-# Endpoints that Flask itself adds.
-BUILT_IN_PUBLIC_ENDPOINTS = {"static"}
-
-
-def access(level: Access) -> Callable[[F], F]:
-    def mark(view: F) -> F:
-        view.access_level = level  # type: ignore[attr-defined]
-        return view
-
-    return mark
-
-
-def access_level_of(endpoint: str) -> Access | None:
-    if endpoint in BUILT_IN_PUBLIC_ENDPOINTS:
-        return Access.PUBLIC
-    view = current_app.view_functions.get(endpoint)
-    return getattr(view, "access_level", None)
 
 
 def may_read_workspace(user: object) -> bool:

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
+from valuma_space.access import Access, access
 from valuma_space.auth import services, throttle
 from valuma_space.auth.emails import InvalidEmail, masked, normalise_email
 from valuma_space.auth.forms import (
@@ -30,7 +31,6 @@ from valuma_space.auth.forms import (
     LogoutForm,
     ProfileForm,
 )
-from valuma_space.auth.permissions import Access, access
 from valuma_space.auth.throttle import KNOWN_COOKIE
 from valuma_space.auth.tokens import TokenCheck, TokenPurpose, check_token
 from valuma_space.extensions import csrf, db, limiter

@@ -10,11 +10,29 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from valuma_space.db import UTCDateTime, str_enum, utcnow
 from valuma_space.extensions import db
-from valuma_space.moderation.models import TriageStatus
 
 if TYPE_CHECKING:
     from valuma_space.auth.models import User
     from valuma_space.materials.models import Section
+
+
+class TriageStatus(StrEnum):
+    """How far the consortium has got with a comment, apart from who may see it."""
+
+    NEW = "new"
+    READ = "read"
+    USED = "used"
+    ANSWERED = "answered"
+    OUT_OF_SCOPE = "out_of_scope"
+
+
+TRIAGE_LABELS = {
+    TriageStatus.NEW: _l("Uusi"),
+    TriageStatus.READ: _l("Luettu"),
+    TriageStatus.USED: _l("Hyödynnetty"),
+    TriageStatus.ANSWERED: _l("Vastattu"),
+    TriageStatus.OUT_OF_SCOPE: _l("Ei kuulu selvitykseen"),
+}
 
 
 class CommentKind(StrEnum):

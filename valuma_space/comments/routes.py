@@ -14,7 +14,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from valuma_space.auth.permissions import Access, access
+from valuma_space.access import Access, access
 from valuma_space.comments import policy, services
 from valuma_space.comments.forms import CommentForm, ConfirmDeleteForm
 from valuma_space.comments.loaders import comment_or_404, refuse_unless

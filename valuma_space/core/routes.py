@@ -6,7 +6,7 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from valuma_space.auth.permissions import Access, access
+from valuma_space.access import Access, access
 from valuma_space.extensions import db
 from valuma_space.i18n import LANGUAGE_COOKIE
 from valuma_space.urls import safe_next

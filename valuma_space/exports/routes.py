@@ -14,11 +14,13 @@ from flask import (
 )
 from flask_login import current_user
 
-from valuma_space.auth.permissions import Access, access
+from valuma_space.access import Access, access
 from valuma_space.comments.models import (
     COMMENT_KIND_LABELS,
+    TRIAGE_LABELS,
     VISIBILITY_LABELS,
     CommentKind,
+    TriageStatus,
     Visibility,
 )
 from valuma_space.comments.services import sections_of
@@ -26,7 +28,6 @@ from valuma_space.exports import services
 from valuma_space.exports.formats import CONTENT_TYPES, EXTENSIONS, FORMATS
 from valuma_space.exports.rows import ExportFilters
 from valuma_space.modeldesign.services import alternatives, themes
-from valuma_space.moderation.models import TRIAGE_LABELS, TriageStatus
 from valuma_space.params import date_param, enum_param
 from valuma_space.workspaces.services import workspace_or_404
 

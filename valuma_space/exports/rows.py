@@ -17,7 +17,7 @@ from sqlalchemy.types import NullType
 
 from valuma_space.auth.models import NameDisplay, User
 from valuma_space.comments import policy
-from valuma_space.comments.models import Comment, CommentKind, Visibility
+from valuma_space.comments.models import Comment, CommentKind, TriageStatus, Visibility
 from valuma_space.extensions import db
 from valuma_space.materials.models import Page, Section
 from valuma_space.modeldesign.models import (
@@ -27,7 +27,7 @@ from valuma_space.modeldesign.models import (
     Theme,
     comment_themes,
 )
-from valuma_space.moderation.models import ModeratorNote, TriageStatus
+from valuma_space.moderation.models import ModeratorNote
 from valuma_space.workspaces.models import Workspace
 
 HELSINKI = ZoneInfo("Europe/Helsinki")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template
 
-from valuma_space.auth.permissions import Access, access
+from valuma_space.access import Access, access
 from valuma_space.mail.models import MAIL_KIND_LABELS
 from valuma_space.mail.outbox import failed_mails
 from valuma_space.mail.transports import LocalOutboxTransport, transport_for

@@ -19,7 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from valuma_space.auth.permissions import Access, access
+from valuma_space.access import Access, access
 from valuma_space.comments.services import section_with_page
 from valuma_space.extensions import db
 from valuma_space.materials import authoring, uploads

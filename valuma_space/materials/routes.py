@@ -5,7 +5,7 @@ from datetime import timedelta
 from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user
 
-from valuma_space.auth.permissions import Access, access
+from valuma_space.access import Access, access
 from valuma_space.comments.forms import CommentForm
 from valuma_space.comments.pages import section_page
 from valuma_space.comments.services import (

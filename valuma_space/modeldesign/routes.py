@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from valuma_space.auth.permissions import Access, access
+from valuma_space.access import Access, access
 from valuma_space.comments.loaders import comment_or_404
 from valuma_space.comments.models import COMMENT_KIND_LABELS
 from valuma_space.comments.policy import Action

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, SubmitField, TextAreaField
 from wtforms.validators import Length
 
-from valuma_space.moderation.models import TRIAGE_LABELS
+from valuma_space.comments.models import TRIAGE_LABELS
 
 
 def triage_choices() -> list[SelectChoice]:

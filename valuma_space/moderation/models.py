@@ -11,23 +11,13 @@ from valuma_space.db import UTCDateTime, str_enum, utcnow
 from valuma_space.extensions import db
 
 
-class TriageStatus(StrEnum):
-    """How far the consortium has got with a comment, apart from who may see it."""
+class ModerationOutcome(StrEnum):
+    """What a moderator decided about a comment, as its author is told."""
 
-    NEW = "new"
-    READ = "read"
-    USED = "used"
-    ANSWERED = "answered"
-    OUT_OF_SCOPE = "out_of_scope"
-
-
-TRIAGE_LABELS = {
-    TriageStatus.NEW: _l("Uusi"),
-    TriageStatus.READ: _l("Luettu"),
-    TriageStatus.USED: _l("Hyödynnetty"),
-    TriageStatus.ANSWERED: _l("Vastattu"),
-    TriageStatus.OUT_OF_SCOPE: _l("Ei kuulu selvitykseen"),
-}
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    HIDDEN = "hidden"
+    RESTORED = "restored"
 
 
 class ReportStatus(StrEnum):

@@ -4,20 +4,22 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from valuma_space.access import Access, access
 from valuma_space.auth.choices import (
     ORGANISATION_TYPE_LABELS,
     REGION_LABELS,
     OrganisationType,
     Region,
 )
-from valuma_space.auth.permissions import Access, access
 from valuma_space.comments import services as comments
 from valuma_space.comments.loaders import comment_or_404
 from valuma_space.comments.models import (
     COMMENT_KIND_LABELS,
+    TRIAGE_LABELS,
     VISIBILITY_LABELS,
     Comment,
     CommentKind,
+    TriageStatus,
     Visibility,
 )
 from valuma_space.comments.policy import Action
@@ -32,7 +34,7 @@ from valuma_space.moderation.forms import (
     PreModerationForm,
     ReportForm,
 )
-from valuma_space.moderation.models import LOG_ACTION_LABELS, TRIAGE_LABELS, LogAction, TriageStatus
+from valuma_space.moderation.models import LOG_ACTION_LABELS, LogAction
 from valuma_space.params import date_param, enum_param, id_param, ids_param, page_param
 from valuma_space.urls import safe_next
 from valuma_space.workspaces.services import workspace_or_404

@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased, joinedload
 from valuma_space.auth.choices import OrganisationType, Region
 from valuma_space.auth.models import Role, User
 from valuma_space.comments import policy
-from valuma_space.comments.models import Comment, CommentKind, Visibility
+from valuma_space.comments.models import Comment, CommentKind, TriageStatus, Visibility
 from valuma_space.comments.policy import Action
 from valuma_space.comments.services import CommentRefused, bump_discussion
 from valuma_space.db import utcnow
@@ -23,12 +23,11 @@ from valuma_space.materials.models import Page, Section
 from valuma_space.moderation.models import (
     LogAction,
     ModerationLogEntry,
+    ModerationOutcome,
     ModeratorNote,
     Report,
     ReportStatus,
-    TriageStatus,
 )
-from valuma_space.notifications.models import ModerationOutcome
 from valuma_space.notifications.services import comment_moderated
 from valuma_space.workspaces.models import Workspace
 

@@ -15,14 +15,14 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from valuma_space.auth.models import User
+from valuma_space.auth.models import DigestFrequency, User
 from valuma_space.comments import policy
 from valuma_space.comments.models import Comment
 from valuma_space.db import utcnow
 from valuma_space.extensions import db
 from valuma_space.mail.models import MailKind
 from valuma_space.materials.models import Page, Section, SectionVersion
-from valuma_space.notifications.models import Digest, DigestFrequency
+from valuma_space.notifications.models import Digest
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 TOP_AGREED = 3

@@ -5,11 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectChoice, SubmitField
 from wtforms.validators import InputRequired
 
-from valuma_space.notifications.models import (
-    DIGEST_FREQUENCY_LABELS,
-    SUBSCRIPTION_LABELS,
-    Subscription,
-)
+from valuma_space.auth.models import DIGEST_FREQUENCY_LABELS
+from valuma_space.notifications.models import SUBSCRIPTION_LABELS, Subscription
 
 
 class SettingsForm(FlaskForm):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from valuma_space.db import UTCDateTime, str_enum, utcnow
 from valuma_space.extensions import db
+from valuma_space.moderation.models import ModerationOutcome
 
 if TYPE_CHECKING:
     from valuma_space.auth.models import User
@@ -55,26 +56,6 @@ SUBSCRIPTION_LABELS = {
     Subscription.MODERATION: _l("Moderoinnin päätökset kommenteistani"),
     Subscription.INPUT_USED: _l("Miten palautettani käytettiin"),
     Subscription.DIGEST: _l("Kooste uusista asioista"),
-}
-
-
-class ModerationOutcome(StrEnum):
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    HIDDEN = "hidden"
-    RESTORED = "restored"
-
-
-class DigestFrequency(StrEnum):
-    DAILY = "daily"
-    WEEKLY = "weekly"
-    NEVER = "never"
-
-
-DIGEST_FREQUENCY_LABELS = {
-    DigestFrequency.DAILY: _l("Päivittäin"),
-    DigestFrequency.WEEKLY: _l("Viikoittain"),
-    DigestFrequency.NEVER: _l("Ei koskaan"),
 }
 
 

@@ -16,7 +16,8 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from valuma_space.auth.permissions import Access, access
+from valuma_space.access import Access, access
+from valuma_space.auth.models import DigestFrequency
 from valuma_space.extensions import csrf, db, limiter
 from valuma_space.notifications import services
 from valuma_space.notifications.digests import send_digests
@@ -27,7 +28,7 @@ from valuma_space.notifications.forms import (
     UnsubscribeForm,
 )
 from valuma_space.notifications.mentions import name_suggestions
-from valuma_space.notifications.models import SUBSCRIPTION_LABELS, DigestFrequency
+from valuma_space.notifications.models import SUBSCRIPTION_LABELS
 from valuma_space.params import page_param
 
 bp = Blueprint("notifications", __name__)

@@ -13,17 +13,16 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import ColumnElement, ScalarSelect, Select, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
-from valuma_space.auth.models import User
+from valuma_space.auth.models import DigestFrequency, User
 from valuma_space.comments import policy
 from valuma_space.comments.models import Comment
 from valuma_space.db import utcnow
 from valuma_space.extensions import db
 from valuma_space.materials.models import Section
+from valuma_space.moderation.models import ModerationOutcome
 from valuma_space.notifications.mentions import mentioned_users
 from valuma_space.notifications.models import (
     SUBSCRIPTION_OF,
-    DigestFrequency,
-    ModerationOutcome,
     Notification,
     NotificationKind,
     Subscription,

@@ -13,7 +13,8 @@ from valuma_space.auth.models import User
 from valuma_space.auth.names import public_name
 from valuma_space.comments import policy
 from valuma_space.comments.models import Comment
-from valuma_space.notifications.models import ModerationOutcome, Notification, NotificationKind
+from valuma_space.moderation.models import ModerationOutcome
+from valuma_space.notifications.models import Notification, NotificationKind
 
 EXCERPT_LENGTH = 300
 

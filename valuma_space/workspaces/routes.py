@@ -5,7 +5,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from valuma_space.auth.permissions import Access, access
+from valuma_space.access import Access, access
 from valuma_space.extensions import db
 from valuma_space.workspaces import admin_services as services
 from valuma_space.workspaces.forms import InvitationForm, SettingsForm
