@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from valuma_space.auth.choices import OrganisationType, Region
 from valuma_space.auth.emails import normalise_email
 from valuma_space.auth.models import NameDisplay, Role, User
+from valuma_space.auth.signals import account_deleting, name_changed
 from valuma_space.auth.tokens import (
     LinkToken,
     TokenCheck,
@@ -19,8 +21,6 @@ from valuma_space.auth.tokens import (
     retire_outstanding_tokens,
     use_token,
 )
-from valuma_space.comments.models import Agreement, Comment
-from valuma_space.comments.services import bump_discussions_of, comments_of, delete_all_comments_of
 from valuma_space.db import utcnow
 from valuma_space.extensions import db
 from valuma_space.mail.models import MailKind, OutboxMessage
@@ -134,8 +134,8 @@ def update_profile(user: User, fields: dict[str, Any]) -> User:
     user.name_display = NameDisplay(fields.get("name_display") or NameDisplay.FULL_NAME)
     user.pseudonym = (fields.get("pseudonym") or "").strip()
     user.profile_completed = True
-    bump_discussions_of(user)  # the name shows in every discussion the person took part in
     db.session.flush()
+    name_changed.send(user)  # the name shows in every discussion the person took part in
     return user
 
 
@@ -204,23 +204,15 @@ def export_user_data(user: User) -> dict[str, Any]:
             "mail_input_used": user.mail_input_used,
             "digest": user.digest.value,
         },
-        "comments": [
-            {
-                "id": comment.id,
-                "section": comment.section.heading,
-                "section_address": f"/osio/{comment.section.slug}",
-                "reply_to": comment.parent_id,
-                "kind": comment.kind.value,
-                "text": comment.body_markdown,
-                "quote": comment.quote,
-                "visibility": comment.visibility.value,
-                "agreements": comment.agree_count,
-                "created_at": _iso(comment.created_at),
-                "edited_at": _iso(comment.edited_at),
-            }
-            for comment in comments_of(user)
-        ],
-    }
+    } | {name: gather(user) for name, gather in DATA_PARTS.items()}
+
+
+DATA_PARTS: dict[str, Callable[[User], Any]] = {}
+"""What the domains above keep about a person, each under its own name in the download."""
+
+
+def register_data_part(name: str, gather: Callable[[User], Any]) -> None:
+    DATA_PARTS[name] = gather
 
 
 class LastAdmin(Exception):
@@ -239,18 +231,9 @@ def delete_account(user: User, delete_comments: bool) -> None:
         )
     )
     db.session.execute(delete(LinkToken).where(LinkToken.email == user.email))
-    if delete_comments:
-        delete_all_comments_of(user)
-    # The database removes the person's agreements and turns their comments into "removed
-    # user"; the counters and cached threads must follow.
-    agreed = select(Agreement.comment_id).where(Agreement.user_id == user.id)
-    db.session.execute(
-        update(Comment)
-        .where(Comment.id.in_(agreed))
-        .values(agree_count=Comment.agree_count - 1)
-        .execution_options(synchronize_session=False)
-    )
-    bump_discussions_of(user)
+    # The discussion takes the person's comments with it if asked, and follows the agreements
+    # and names that the database removes with the account.
+    account_deleting.send(user, delete_comments=delete_comments)
     db.session.delete(user)
     db.session.flush()
 

@@ -13,7 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from valuma_space.auth.models import User
-from valuma_space.comments import policy
+from valuma_space.auth.services import register_data_part
+from valuma_space.comments import policy, signals
 from valuma_space.comments.models import (
     Agreement,
     Comment,
@@ -27,7 +28,6 @@ from valuma_space.db import utcnow
 from valuma_space.extensions import db
 from valuma_space.materials.markdown import render_comment_markdown
 from valuma_space.materials.models import Page, Section
-from valuma_space.notifications.services import comment_published
 from valuma_space.workspaces.models import Workspace
 
 MAX_BODY_LENGTH = 5000
@@ -159,8 +159,7 @@ def add_comment(
         db.session.rollback()
         existing = db.session.scalars(select(Comment).where(Comment.idempotency_key == key)).one()
         return existing, False
-    bump_discussion(section.id)
-    comment_published(comment)
+    signals.comment_written.send(comment, created=True)
     return comment, True
 
 
@@ -190,9 +189,8 @@ def edit_comment(
     comment.edited_at = utcnow()
     if _workspace_of(comment.section).pre_moderation and not actor.is_moderator:
         comment.visibility = Visibility.PENDING  # an approved text changed: approve it again
-    bump_discussion(comment.section_id)
     db.session.flush()
-    comment_published(comment)  # tells whoever an edit newly mentions
+    signals.comment_written.send(comment, created=False)  # tells whoever an edit newly mentions
     return comment
 
 
@@ -203,8 +201,8 @@ def delete_comment(comment: Comment, actor: User) -> None:
     if comment.visibility == Visibility.DELETED:
         return
     comment.visibility = Visibility.DELETED
-    bump_discussion(comment.section_id)
     db.session.flush()
+    signals.comment_deleted.send(comment)
 
 
 def set_agreement(comment: Comment, user: User, agree: bool) -> None:
@@ -235,8 +233,8 @@ def set_agreement(comment: Comment, user: User, agree: bool) -> None:
         )
         or 0
     )
-    bump_discussion(comment.section_id)
     db.session.flush()
+    signals.comment_agreed.send(comment)
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -362,6 +360,45 @@ def comments_of(user: User) -> list[Comment]:
             .order_by(Comment.created_at)
         )
     )
+
+
+def comment_data_of(user: User) -> list[dict[str, object]]:
+    """The person's comments, whatever became of them, for their own data download."""
+    return [
+        {
+            "id": comment.id,
+            "section": comment.section.heading,
+            "section_address": f"/osio/{comment.section.slug}",
+            "reply_to": comment.parent_id,
+            "kind": comment.kind.value,
+            "text": comment.body_markdown,
+            "quote": comment.quote,
+            "visibility": comment.visibility.value,
+            "agreements": comment.agree_count,
+            "created_at": comment.created_at.isoformat(),
+            "edited_at": comment.edited_at.isoformat() if comment.edited_at else None,
+        }
+        for comment in comments_of(user)
+    ]
+
+
+register_data_part("comments", comment_data_of)
+
+
+def forget_author(user: User, delete_comments: bool) -> None:
+    """Before an account goes: its comments go too if asked; the database then removes the
+    person's agreements and turns their comments into "removed user", and the counters and the
+    threads' versions follow."""
+    if delete_comments:
+        delete_all_comments_of(user)
+    agreed = select(Agreement.comment_id).where(Agreement.user_id == user.id)
+    db.session.execute(
+        update(Comment)
+        .where(Comment.id.in_(agreed))
+        .values(agree_count=Comment.agree_count - 1)
+        .execution_options(synchronize_session=False)
+    )
+    bump_discussions_of(user)
 
 
 def delete_all_comments_of(user: User) -> None:

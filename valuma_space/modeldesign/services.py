@@ -26,7 +26,7 @@ from valuma_space.modeldesign.models import (
     Theme,
     comment_themes,
 )
-from valuma_space.notifications.services import input_linked
+from valuma_space.modeldesign.signals import comment_linked
 from valuma_space.validators import NOT_ONE_LINE, is_single_line
 from valuma_space.workspaces.models import Workspace
 
@@ -206,8 +206,10 @@ def link_comment(
     )
     db.session.add(link)
     db.session.flush()
-    input_linked(
-        comment, moderator, _used_in(alternative.title, criterion.name if criterion else None)
+    comment_linked.send(
+        comment,
+        moderator=moderator,
+        used_in=_used_in(alternative.title, criterion.name if criterion else None),
     )
     return link
 

@@ -16,7 +16,8 @@ from valuma_space.auth.models import Role, User
 from valuma_space.comments import policy
 from valuma_space.comments.models import Comment, CommentKind, TriageStatus, Visibility
 from valuma_space.comments.policy import Action
-from valuma_space.comments.services import CommentRefused, bump_discussion
+from valuma_space.comments.services import CommentRefused
+from valuma_space.comments.signals import comment_moderated
 from valuma_space.db import utcnow
 from valuma_space.extensions import db
 from valuma_space.materials.models import Page, Section
@@ -28,7 +29,6 @@ from valuma_space.moderation.models import (
     Report,
     ReportStatus,
 )
-from valuma_space.notifications.services import comment_moderated
 from valuma_space.workspaces.models import Workspace
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -76,7 +76,6 @@ def _set_visibility(comment: Comment, moderator: User, to: Visibility, reason: s
     comment.moderation_reason = reason
     if to == Visibility.VISIBLE and comment.published_at is None:
         comment.published_at = utcnow()
-    bump_discussion(comment.section_id)
 
 
 def approve(comment: Comment, moderator: User) -> None:
@@ -85,7 +84,7 @@ def approve(comment: Comment, moderator: User) -> None:
         raise CommentRefused(_l("Vain hyväksyntää odottavan kommentin voi hyväksyä."))
     _set_visibility(comment, moderator, Visibility.VISIBLE)
     db.session.flush()
-    comment_moderated(comment, moderator, ModerationOutcome.APPROVED)
+    comment_moderated.send(comment, moderator=moderator, outcome=ModerationOutcome.APPROVED)
 
 
 def reject(comment: Comment, moderator: User, reason: str) -> None:
@@ -96,7 +95,9 @@ def reject(comment: Comment, moderator: User, reason: str) -> None:
         raise ReasonRequired
     _set_visibility(comment, moderator, Visibility.HIDDEN, reason.strip())
     db.session.flush()
-    comment_moderated(comment, moderator, ModerationOutcome.REJECTED, reason.strip())
+    comment_moderated.send(
+        comment, moderator=moderator, outcome=ModerationOutcome.REJECTED, reason=reason.strip()
+    )
 
 
 def hide(comment: Comment, moderator: User, reason: str) -> None:
@@ -108,7 +109,9 @@ def hide(comment: Comment, moderator: User, reason: str) -> None:
     _set_visibility(comment, moderator, Visibility.HIDDEN, reason.strip())
     _resolve_reports(comment, ReportStatus.UPHELD)
     db.session.flush()
-    comment_moderated(comment, moderator, ModerationOutcome.HIDDEN, reason.strip())
+    comment_moderated.send(
+        comment, moderator=moderator, outcome=ModerationOutcome.HIDDEN, reason=reason.strip()
+    )
 
 
 def restore(comment: Comment, moderator: User) -> None:
@@ -116,7 +119,7 @@ def restore(comment: Comment, moderator: User) -> None:
         raise CommentRefused(_l("Vain piilotetun kommentin voi palauttaa."))
     _set_visibility(comment, moderator, Visibility.VISIBLE)
     db.session.flush()
-    comment_moderated(comment, moderator, ModerationOutcome.RESTORED)
+    comment_moderated.send(comment, moderator=moderator, outcome=ModerationOutcome.RESTORED)
 
 
 # --- reports ----------------------------------------------------------------------------------

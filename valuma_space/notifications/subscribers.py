@@ -1,0 +1,24 @@
+"""Notifications listen to what happens elsewhere: the domains below them never call them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from valuma_space.comments.signals import comment_moderated, comment_written
+from valuma_space.modeldesign.signals import comment_linked
+from valuma_space.notifications import services
+
+
+@comment_written.connect
+def _written(comment: Any, **_details: Any) -> None:
+    services.comment_published(comment)
+
+
+@comment_moderated.connect
+def _moderated(comment: Any, moderator: Any, outcome: Any, reason: str = "", **_: Any) -> None:
+    services.comment_moderated(comment, moderator, outcome, reason)
+
+
+@comment_linked.connect
+def _linked(comment: Any, moderator: Any, used_in: str, **_details: Any) -> None:
+    services.input_linked(comment, moderator, used_in)
