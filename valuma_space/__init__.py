@@ -113,8 +113,14 @@ def _init_extensions(app: Flask) -> None:
 
     # Import every model so that the metadata (and Alembic's autogenerate) sees them all.
     from valuma_space import models  # noqa: F401
-    from valuma_space.auth import login  # noqa: F401  (registers the user loader)
-    from valuma_space.notifications import subscribers  # noqa: F401  (connects to the signals)
+
+    # Each domain registers its mail composers and its signal subscribers as it is imported.
+    from valuma_space.auth import (
+        login,  # noqa: F401  (registers the user loader)
+        mailing,  # noqa: F401
+    )
+    from valuma_space.notifications import mail as notification_mail  # noqa: F401
+    from valuma_space.notifications import subscribers  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

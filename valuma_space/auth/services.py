@@ -150,7 +150,7 @@ def mark_profile_seen(user: User) -> None:
 def request_email_change(user: User, new_email: str, locale: str) -> None:
     """Queue a confirmation link to the new address. Whether it is taken is told only to
     whoever controls that address, when they open the link."""
-    enqueue(MailKind.CHANGE_EMAIL, normalise_email(new_email), locale, user=user)
+    enqueue(MailKind.CHANGE_EMAIL, normalise_email(new_email), locale, user_id=user.id)
 
 
 class EmailTaken(Exception):

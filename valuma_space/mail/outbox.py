@@ -11,23 +11,18 @@ from __future__ import annotations
 import logging
 import smtplib
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import Flask, current_app, render_template, url_for
-from flask_babel import gettext as _
+from flask import Flask, current_app
 from sqlalchemy import func, select
 
-from valuma_space.auth.models import User
-from valuma_space.auth.tokens import TokenPurpose, discard_token_of, issue_token
 from valuma_space.db import utcnow
 from valuma_space.extensions import db
-from valuma_space.mail.context import writing_mail
 from valuma_space.mail.models import MailKind, OutboxMessage, OutboxStatus
 from valuma_space.mail.transports import OutgoingMail, PermanentFailure, transport_for
-from valuma_space.notifications.mail import COMPOSERS, gather_bundles
 from valuma_space.validators import is_single_line
-from valuma_space.workspaces.services import current_workspace, may_sign_up, site_title
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +31,7 @@ TEMPORARY_FAILURES = (smtplib.SMTPException, OSError)
 
 
 def enqueue(
-    kind: MailKind, recipient: str, locale: str, next_url: str = "/", user: User | None = None
+    kind: MailKind, recipient: str, locale: str, next_url: str = "/", user_id: int | None = None
 ) -> OutboxMessage:
     """Add a mail to the outbox, in the caller's transaction."""
     message = OutboxMessage(
@@ -44,7 +39,7 @@ def enqueue(
         recipient=recipient,
         locale=locale,
         next_url=next_url,
-        user_id=user.id if user is not None else None,
+        user_id=user_id,
     )
     db.session.add(message)
     db.session.flush()
@@ -73,74 +68,35 @@ def _claim_next(now: datetime) -> OutboxMessage | None:
     ).first()
 
 
+Composer = Callable[[OutboxMessage, datetime], "OutgoingMail | None"]
+"""Writes the mail of an outbox row when it is due, or None when there is nothing left to say."""
+
+COMPOSERS: dict[MailKind, Composer] = {}
+DISCARDERS: dict[MailKind, Callable[[OutgoingMail], None]] = {}
+ROUND_HOOKS: list[Callable[[datetime], object]] = []
+
+
+def register_composer(
+    kind: MailKind, compose: Composer, discard: Callable[[OutgoingMail], None] | None = None
+) -> None:
+    """Each domain writes its own kinds of mail (auth: sign-in links; notifications: bundles
+    and digests); the outbox knows none of them. `discard` undoes what composing made (a link's
+    token) when the mail could not be sent."""
+    COMPOSERS[kind] = compose
+    if discard is not None:
+        DISCARDERS[kind] = discard
+
+
+def before_each_round(hook: Callable[[datetime], object]) -> None:
+    """Run `hook(now)` at the start of every delivery round (notifications gather bundles)."""
+    ROUND_HOOKS.append(hook)
+
+
 def _compose(message: OutboxMessage, now: datetime) -> OutgoingMail | None:
-    """The mail to send; None when there is nothing left to say (see notifications/mail.py)."""
     composer = COMPOSERS.get(message.kind)
-    if composer is not None:
-        return composer(message)
-    config = current_app.config
-    if message.kind in {MailKind.SIGN_IN, MailKind.INVITATION} and not _may_enter(
-        message.recipient
-    ):
-        return _compose_refusal(message)
-    purpose = (
-        TokenPurpose.CHANGE_EMAIL if message.kind == MailKind.CHANGE_EMAIL else TokenPurpose.SIGN_IN
-    )
-    token = issue_token(
-        purpose,
-        message.recipient,
-        config["LOGIN_LINK_MAX_AGE"],
-        next_url=message.next_url,
-        user_id=message.user_id,
-        now=now,
-    )
-    with writing_mail(message.locale):
-        title = site_title()
-        if message.kind == MailKind.INVITATION:
-            link = url_for("auth.confirm", token=token, _external=True)
-            known = True
-            subject = _("Kutsu kommentoimaan: %(title)s", title=title)
-            template = "email/invitation"
-        elif message.kind == MailKind.SIGN_IN:
-            link = url_for("auth.confirm", token=token, _external=True)
-            known = db.session.scalar(select(User.id).where(User.email == message.recipient))
-            subject = _("Kirjautumislinkkisi VALUMA Spaceen")
-            template = "email/sign_in"
-        else:
-            link = url_for("auth.confirm_email_change", token=token, _external=True)
-            known = True
-            subject = _("Vahvista uusi sähköpostiosoitteesi")
-            template = "email/change_email"
-        context = {
-            "link": link,
-            "known": known,
-            "minutes": config["LOGIN_LINK_MAX_AGE"] // 60,
-            "recipient": message.recipient,
-            "workspace_title": title,
-        }
-        text = render_template(f"{template}.txt", **context)
-        html = render_template(f"{template}.html", **context)
-    return OutgoingMail(
-        recipient=message.recipient, subject=subject, text=text, html=html, link=link
-    )
-
-
-def _may_enter(email: str) -> bool:
-    """An existing account always may; a new one only as the workspace's sign-up rules allow.
-    Decided here, at send time, so that the sign-in form answers every address alike."""
-    if db.session.scalar(select(User.id).where(User.email == email)):
-        return True
-    return may_sign_up(current_workspace(), email)
-
-
-def _compose_refusal(message: OutboxMessage) -> OutgoingMail:
-    """A mail without a link, telling why there is none."""
-    with writing_mail(message.locale):
-        context = {"contact": current_app.config["CONTACT_EMAIL"]}
-        subject = _("VALUMA Space: työtila on vain kutsutuille")
-        text = render_template("email/not_invited.txt", **context)
-        html = render_template("email/not_invited.html", **context)
-    return OutgoingMail(recipient=message.recipient, subject=subject, text=text, html=html, link="")
+    if composer is None:
+        raise PermanentFailure(f"no composer is registered for {message.kind}")
+    return composer(message, now)
 
 
 def _retry_delay(attempts: int) -> timedelta:
@@ -204,8 +160,9 @@ def _record_failure(
     if message is None:
         db.session.commit()
         return "gone"
-    if outgoing is not None and outgoing.link:
-        discard_token_of(outgoing.link)  # nobody received this link; a retry makes a new one
+    discard = DISCARDERS.get(message.kind)
+    if outgoing is not None and discard is not None:
+        discard(outgoing)  # nobody received this link; a retry makes a new one
     message.last_error = f"{type(error).__name__}: {error}"[:500]
     give_up_after = timedelta(seconds=current_app.config["MAIL_GIVE_UP_AFTER"])
     if permanent or moment - message.created_at >= give_up_after:
@@ -234,7 +191,8 @@ def deliver_due(now: datetime | None = None, limit: int = 500) -> DeliveryReport
     request waits for), and record the outcome in a short transaction."""
     report = DeliveryReport()
     transport = transport_for(current_app._get_current_object())  # type: ignore[attr-defined]
-    gather_bundles(now or utcnow())
+    for hook in ROUND_HOOKS:
+        hook(now or utcnow())
     for _attempt in range(limit):
         moment = now or utcnow()
         prepared = _prepare_next(moment)

@@ -21,6 +21,7 @@ from valuma_space.comments.models import Comment
 from valuma_space.db import utcnow
 from valuma_space.extensions import db
 from valuma_space.mail.models import MailKind
+from valuma_space.mail.outbox import enqueue
 from valuma_space.materials.models import Page, Section, SectionVersion
 from valuma_space.notifications.models import Digest
 
@@ -106,7 +107,6 @@ def digest_contents(user: User, since: datetime, until: datetime) -> DigestConte
 def send_digests(now: datetime | None = None) -> int:
     """Put in the outbox the digest of everyone whose day or week has one due; returns how
     many. Safe to run again, and to run twice at once."""
-    from valuma_space.mail.outbox import enqueue
 
     now = now or utcnow()
     queued = 0
@@ -122,7 +122,7 @@ def send_digests(now: datetime | None = None) -> int:
                 continue
             try:
                 with db.session.begin_nested():
-                    message = enqueue(MailKind.DIGEST, user.email, user.locale, user=user)
+                    message = enqueue(MailKind.DIGEST, user.email, user.locale, user_id=user.id)
                     db.session.add(
                         Digest(
                             user_id=user.id,

@@ -23,6 +23,7 @@ from valuma_space.comments.models import Comment
 from valuma_space.extensions import db
 from valuma_space.mail.context import writing_mail
 from valuma_space.mail.models import MailKind, OutboxMessage
+from valuma_space.mail.outbox import before_each_round, enqueue, register_composer
 from valuma_space.mail.transports import OutgoingMail
 from valuma_space.materials.models import Section
 from valuma_space.notifications.digests import digest_contents
@@ -50,8 +51,6 @@ KINDS_OF = {
 def gather_bundles(now: datetime) -> int:
     """Put each person's waiting notifications of one kind into a mail, once the first of them
     has waited its bundling time. Returns the number of mails added to the outbox."""
-    from valuma_space.mail.outbox import enqueue
-
     cutoff = now - timedelta(minutes=current_app.config["NOTIFY_BUNDLE_MINUTES"])
     due = db.session.execute(
         select(Notification.user_id, Notification.kind)
@@ -67,7 +66,7 @@ def gather_bundles(now: datetime) -> int:
         if user is None:
             continue
         kinds = KINDS_OF[subscription]
-        message = enqueue(MailKind.NOTIFICATION, user.email, user.locale, user=user)
+        message = enqueue(MailKind.NOTIFICATION, user.email, user.locale, user_id=user.id)
         taken = db.session.execute(
             update(Notification)
             .where(
@@ -134,7 +133,7 @@ SUBJECTS = {
 }
 
 
-def compose_notifications(message: OutboxMessage) -> OutgoingMail | None:
+def compose_notifications(message: OutboxMessage, now: datetime) -> OutgoingMail | None:
     user = db.session.get(User, message.user_id) if message.user_id else None
     if user is None:
         return None
@@ -166,7 +165,7 @@ def compose_notifications(message: OutboxMessage) -> OutgoingMail | None:
         )
 
 
-def compose_digest(message: OutboxMessage) -> OutgoingMail | None:
+def compose_digest(message: OutboxMessage, now: datetime) -> OutgoingMail | None:
     user = db.session.get(User, message.user_id) if message.user_id else None
     digest = db.session.scalars(select(Digest).where(Digest.outbox_id == message.id)).first()
     if user is None or digest is None or not is_subscribed(user, Subscription.DIGEST):
@@ -198,4 +197,6 @@ def _permalink(comment: Comment) -> str:
     return url_for("comments.permalink", comment_id=comment.id, _external=True)
 
 
-COMPOSERS = {MailKind.NOTIFICATION: compose_notifications, MailKind.DIGEST: compose_digest}
+register_composer(MailKind.NOTIFICATION, compose_notifications)
+register_composer(MailKind.DIGEST, compose_digest)
+before_each_round(gather_bundles)
