@@ -166,3 +166,16 @@ def test_pages_for_signed_in_people_are_not_cached(
         "Cache-Control", ""
     )
     assert sent_mails(app)  # the sign-in above went through the outbox
+
+
+def test_bulk_tagging_passes_over_ids_that_name_no_comment(moderator: FlaskClient, section) -> None:
+    comment = make_comment(section, make_user("t@kunta.fi"), "Kommentti.")
+    token = csrf_token(moderator.get("/mallit/").get_data(as_text=True))
+    moderator.post("/mallit/teemat", data={"csrf_token": token, "name": "Rahoitus"})
+    theme = db.session.scalars(select(Theme)).one()
+    response = moderator.post(
+        "/mallit/teemat/joukko",
+        data={"csrf_token": token, "theme": str(theme.id), "ids": [str(comment.id), "13693"]},
+    )
+    assert response.status_code == 302
+    assert "1 kommenttiin" in moderator.get(response.headers["Location"]).get_data(as_text=True)

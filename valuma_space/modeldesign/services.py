@@ -81,7 +81,15 @@ def set_comment_themes(comment: Comment, theme_ids: set[int], workspace: Workspa
 
 
 def tag_comments(comment_ids: list[int], theme: Theme) -> int:
-    """Bulk: add a theme to the selected comments that lack it."""
+    """Bulk: add a theme to the selected comments that lack it. Ids that name no comment of the
+    theme's workspace are passed over."""
+    comment_ids = list(
+        db.session.scalars(
+            select(Comment.id)
+            .join(Section, Section.id == Comment.section_id)
+            .where(Comment.id.in_(comment_ids), Section.workspace_id == theme.workspace_id)
+        )
+    )
     have = set(
         db.session.scalars(
             select(comment_themes.c.comment_id).where(
