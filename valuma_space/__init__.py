@@ -125,17 +125,17 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from valuma_space.admin.routes import bp as admin_bp
+    from valuma_space.admin.workspace_routes import bp as workspace_admin_bp
     from valuma_space.auth.routes import bp as auth_bp
+    from valuma_space.comments.reading_routes import bp as materials_bp
     from valuma_space.comments.routes import bp as comments_bp
     from valuma_space.core.routes import bp as core_bp
     from valuma_space.exports.routes import bp as exports_bp
     from valuma_space.mail.routes import bp as mail_bp
     from valuma_space.materials.authoring_routes import bp as authoring_bp
-    from valuma_space.materials.routes import bp as materials_bp
     from valuma_space.modeldesign.routes import bp as design_bp
     from valuma_space.moderation.routes import bp as moderation_bp
     from valuma_space.notifications.routes import bp as notifications_bp
-    from valuma_space.workspaces.routes import bp as workspace_admin_bp
 
     for blueprint in (
         core_bp,

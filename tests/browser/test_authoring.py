@@ -17,8 +17,9 @@ def test_publishing_a_new_version_links_earlier_comments_to_the_difference(
 ) -> None:
     from valuma_space.auth.models import Role
     from valuma_space.auth.services import ensure_user
-    from valuma_space.comments.services import add_comment, section_with_page
+    from valuma_space.comments.services import add_comment
     from valuma_space.extensions import db
+    from valuma_space.materials.services import section_with_page
     from valuma_space.workspaces.services import current_workspace
 
     with live_server.app.app_context():

@@ -74,8 +74,9 @@ def test_write_reply_quote_agree_edit_delete_without_javascript(
 
 def test_a_long_thread_is_accessible(page: Any, live_server: Any, axe: Any) -> None:
     from valuma_space.auth.services import ensure_user
-    from valuma_space.comments.services import add_comment, section_with_page
+    from valuma_space.comments.services import add_comment
     from valuma_space.extensions import db
+    from valuma_space.materials.services import section_with_page
     from valuma_space.workspaces.services import current_workspace
 
     with live_server.app.app_context():

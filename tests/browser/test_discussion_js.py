@@ -24,8 +24,9 @@ def _add(
 ) -> int:
     from valuma_space.auth.services import ensure_user
     from valuma_space.comments.models import Comment
-    from valuma_space.comments.services import add_comment, section_with_page
+    from valuma_space.comments.services import add_comment
     from valuma_space.extensions import db
+    from valuma_space.materials.services import section_with_page
     from valuma_space.workspaces.services import current_workspace
 
     with live_server.app.app_context():

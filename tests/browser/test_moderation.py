@@ -15,8 +15,9 @@ from tests.browser.conftest import assert_accessible, sign_in
 def people_and_comments(live_server: Any) -> dict[str, int]:
     from valuma_space.auth.models import Role
     from valuma_space.auth.services import ensure_user
-    from valuma_space.comments.services import add_comment, section_with_page
+    from valuma_space.comments.services import add_comment
     from valuma_space.extensions import db
+    from valuma_space.materials.services import section_with_page
     from valuma_space.moderation.services import hide, report
     from valuma_space.workspaces.services import current_workspace
 

@@ -15,8 +15,9 @@ SECTION = "/osio/verkostot-ja-painopisteet"
 def _participant(live_server: Any, email: str, name: str) -> None:
     """Someone who has taken part: the suggestions offer people whose comments others read."""
     from valuma_space.auth.services import ensure_user
-    from valuma_space.comments.services import add_comment, section_with_page
+    from valuma_space.comments.services import add_comment
     from valuma_space.extensions import db
+    from valuma_space.materials.services import section_with_page
     from valuma_space.workspaces.services import current_workspace
 
     with live_server.app.app_context():

@@ -29,10 +29,11 @@ def _shoot(page: Any, name: str) -> None:
 def hidden_comment(live_server: Any) -> int:
     from valuma_space.auth.models import Role
     from valuma_space.auth.services import ensure_user
-    from valuma_space.comments.services import add_comment, section_with_page
+    from valuma_space.comments.services import add_comment
     from valuma_space.extensions import db
     from valuma_space.mail.models import MailKind
     from valuma_space.mail.outbox import deliver_due, enqueue
+    from valuma_space.materials.services import section_with_page
     from valuma_space.moderation.services import hide
     from valuma_space.workspaces.services import current_workspace
 

@@ -33,6 +33,7 @@ from valuma_space.auth.models import User
 from valuma_space.comments.models import Comment, Visibility
 from valuma_space.extensions import db
 from valuma_space.materials.models import Page, Section
+from valuma_space.materials.services import section_readable
 from valuma_space.workspaces.models import ReadingAccess, Workspace
 
 SHOWS_TEXT = frozenset({Visibility.VISIBLE, Visibility.PENDING})
@@ -133,13 +134,6 @@ def workspace_readable(workspace: Workspace | None, viewer: Any) -> bool:
     if workspace is None or workspace.reading_access == ReadingAccess.PUBLIC:
         return True
     return _signed_in(viewer) is not None
-
-
-def section_readable(section: Section, viewer: Any) -> bool:
-    """Published sections of published pages; moderators also read the unpublished ones."""
-    if section.is_published and section.page.is_published:
-        return True
-    return _is_staff(_signed_in(viewer))
 
 
 def known_from(state: CommentState, viewer: Any) -> bool:

@@ -23,6 +23,7 @@ from valuma_space.comments.pages import section_page
 from valuma_space.comments.policy import Action
 from valuma_space.extensions import csrf, db, login_manager
 from valuma_space.materials.markdown import render_comment_markdown
+from valuma_space.materials.services import section_with_page
 from valuma_space.workspaces.services import workspace_or_404
 
 bp = Blueprint("comments", __name__)
@@ -59,7 +60,7 @@ def _keep_for_later(form: CommentForm, section, return_to: str, **target: int | 
 @form_level_csrf
 def create(slug: str) -> Response:
     workspace = workspace_or_404()
-    section = services.section_with_page(workspace, slug, current_user)
+    section = section_with_page(workspace, slug, current_user)
     if section is None:
         abort(404)
     form = CommentForm()
@@ -118,7 +119,7 @@ def _show_again(workspace, section, form, parent, refused=None) -> Response:
 def status(slug: str) -> Response:
     """For the "new comments" notice: answers 304 while the discussion has not changed, so that
     polling costs a query or two."""
-    section = services.section_with_page(workspace_or_404(), slug, current_user)
+    section = section_with_page(workspace_or_404(), slug, current_user)
     if section is None:
         abort(404)
     etag = f"d{section.id}-{section.discussion_version}"

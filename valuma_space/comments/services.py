@@ -5,12 +5,12 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from valuma_space.auth.models import User
 from valuma_space.auth.services import register_data_part
@@ -27,7 +27,8 @@ from valuma_space.comments.policy import Action
 from valuma_space.db import utcnow
 from valuma_space.extensions import db
 from valuma_space.materials.markdown import render_comment_markdown
-from valuma_space.materials.models import Page, Section
+from valuma_space.materials.models import Section
+from valuma_space.materials.services import WhatsNew, recently_changed
 from valuma_space.workspaces.models import Workspace
 
 MAX_BODY_LENGTH = 5000
@@ -249,20 +250,6 @@ def get_comment(comment_id: int, workspace: Workspace) -> Comment | None:
     ).first()
 
 
-def section_with_page(
-    workspace: Workspace, slug: str, viewer: User | None = None
-) -> Section | None:
-    """The section if the viewer may read it: unpublished ones only for moderators."""
-    section = db.session.scalars(
-        select(Section)
-        .where(Section.workspace_id == workspace.id, Section.slug == slug)
-        .options(joinedload(Section.page), selectinload(Section.attachments))
-    ).first()
-    if section is None or policy.section_readable(section, viewer):
-        return section
-    return None
-
-
 def comment_counts(workspace: Workspace) -> dict[int, int]:
     """Comments anyone may read, per section: for tables of contents and the home page."""
     rows = db.session.execute(
@@ -466,12 +453,18 @@ def discard_draft(draft_id: str | None) -> None:
         db.session.execute(delete(CommentDraft).where(CommentDraft.id == draft_id))
 
 
-def sections_of(workspace: Workspace) -> list[Section]:
-    return list(
-        db.session.scalars(
-            select(Section)
-            .join(Page, Page.id == Section.page_id)
-            .where(Section.workspace_id == workspace.id)
-            .order_by(Page.position, Section.position)
-        )
+def new_since(workspace: Workspace, since: datetime) -> WhatsNew:
+    """What changed in the materials and the discussion since the person's previous visit."""
+    counts = dict(
+        db.session.execute(
+            select(Comment.section_id, func.count(Comment.id))
+            .join(Section, Section.id == Comment.section_id)
+            .where(
+                Section.workspace_id == workspace.id,
+                policy.readable_by_participants(),
+                Comment.published_at > since,
+            )
+            .group_by(Comment.section_id)
+        ).all()
     )
+    return WhatsNew(since, recently_changed(workspace, since, limit=20), counts)  # type: ignore[arg-type]

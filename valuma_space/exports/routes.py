@@ -23,10 +23,10 @@ from valuma_space.comments.models import (
     TriageStatus,
     Visibility,
 )
-from valuma_space.comments.services import sections_of
 from valuma_space.exports import services
 from valuma_space.exports.formats import CONTENT_TYPES, EXTENSIONS, FORMATS
 from valuma_space.exports.rows import ExportFilters
+from valuma_space.materials.services import sections_of
 from valuma_space.modeldesign.services import alternatives, themes
 from valuma_space.params import date_param, enum_param
 from valuma_space.workspaces.services import workspace_or_404

@@ -20,14 +20,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from valuma_space.access import Access, access
-from valuma_space.comments.services import section_with_page
 from valuma_space.extensions import db
 from valuma_space.materials import authoring, uploads
 from valuma_space.materials.diff import word_diff
 from valuma_space.materials.forms import NewSectionForm, PageForm, SectionEditForm, UploadForm
 from valuma_space.materials.markdown import render_markdown
 from valuma_space.materials.models import Attachment, Page, Section
-from valuma_space.materials.services import workspace_contents
+from valuma_space.materials.services import section_with_page, workspace_contents
 from valuma_space.workspaces.services import owned_or_404, workspace_or_404
 
 bp = Blueprint("authoring", __name__)

@@ -6,9 +6,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from valuma_space.extensions import db
 from valuma_space.materials.markdown import render_markdown
@@ -112,20 +113,31 @@ def recently_changed(workspace: Workspace, since: datetime, limit: int = 5) -> l
     )
 
 
-def new_since(workspace: Workspace, since: datetime) -> WhatsNew:
-    from valuma_space.comments import policy
-    from valuma_space.comments.models import Comment
+def section_readable(section: Section, viewer: Any) -> bool:
+    """Published sections of published pages; moderators also read the unpublished ones."""
+    if section.is_published and section.page.is_published:
+        return True
+    return bool(getattr(viewer, "is_authenticated", False) and viewer.is_moderator)
 
-    counts = dict(
-        db.session.execute(
-            select(Comment.section_id, func.count(Comment.id))
-            .join(Section, Section.id == Comment.section_id)
-            .where(
-                Section.workspace_id == workspace.id,
-                policy.readable_by_participants(),
-                Comment.published_at > since,
-            )
-            .group_by(Comment.section_id)
-        ).all()
+
+def section_with_page(workspace: Workspace, slug: str, viewer: Any = None) -> Section | None:
+    """The section if the viewer may read it: unpublished ones only for moderators."""
+    section = db.session.scalars(
+        select(Section)
+        .where(Section.workspace_id == workspace.id, Section.slug == slug)
+        .options(joinedload(Section.page), selectinload(Section.attachments))
+    ).first()
+    if section is None or section_readable(section, viewer):
+        return section
+    return None
+
+
+def sections_of(workspace: Workspace) -> list[Section]:
+    return list(
+        db.session.scalars(
+            select(Section)
+            .join(Page, Page.id == Section.page_id)
+            .where(Section.workspace_id == workspace.id)
+            .order_by(Page.position, Section.position)
+        )
     )
-    return WhatsNew(since, recently_changed(workspace, since, limit=20), counts)  # type: ignore[arg-type]

@@ -24,6 +24,7 @@ from valuma_space.comments.models import (
 )
 from valuma_space.comments.policy import Action
 from valuma_space.extensions import db
+from valuma_space.materials.services import sections_of
 from valuma_space.modeldesign import services as design
 from valuma_space.modeldesign.models import STANCE_LABELS
 from valuma_space.moderation import services
@@ -74,7 +75,7 @@ def queue() -> str:
     workspace = workspace_or_404()
     filters = _filters()
     result = services.queue(workspace, filters, page_param(request.args.get("page")))
-    sections = comments.sections_of(workspace)
+    sections = sections_of(workspace)
     settings = PreModerationForm(pre_moderation=workspace.pre_moderation)
     ids = [row.comment.id for row in result.rows]
     return render_template(

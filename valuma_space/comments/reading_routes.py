@@ -1,3 +1,9 @@
+"""The reading pages: the home page, a page of the materials and a section with its discussion.
+
+They put the materials and the discussion side by side, so they live here, above both; the
+blueprint keeps the name "materials" that every link to them uses.
+"""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -12,10 +18,11 @@ from valuma_space.comments.services import (
     MAX_QUOTE_LENGTH,
     comment_counts,
     find_draft,
-    section_with_page,
+    new_since,
 )
 from valuma_space.db import utcnow
 from valuma_space.materials import services
+from valuma_space.materials.services import section_with_page
 from valuma_space.workspaces.services import request_workspace, workspace_or_404
 
 bp = Blueprint("materials", __name__)
@@ -34,7 +41,7 @@ def home() -> str:
     pages = services.workspace_contents(workspace, include_hidden=_is_moderator())
     counts = comment_counts(workspace)
     since = current_user.previous_visit_at if current_user.is_authenticated else None
-    news = services.new_since(workspace, since) if since is not None else None
+    news = new_since(workspace, since) if since is not None else None
     recent = services.recently_changed(workspace, utcnow() - timedelta(days=30))
     return render_template(
         "materials/home.html",

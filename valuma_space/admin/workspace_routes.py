@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from valuma_space.access import Access, access
+from valuma_space.admin import workspace_services as services
+from valuma_space.admin.workspace_forms import InvitationForm, SettingsForm
 from valuma_space.extensions import db
-from valuma_space.workspaces import admin_services as services
-from valuma_space.workspaces.forms import InvitationForm, SettingsForm
 from valuma_space.workspaces.services import workspace_or_404
 
 bp = Blueprint("workspace_admin", __name__, url_prefix="/hallinta")
