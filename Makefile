@@ -38,6 +38,7 @@ chromium:
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 ## translations: collect new strings into the catalogues, then compile them after translating
 translations: $(VENV)/.installed-test

@@ -8,6 +8,13 @@ MAX_LENGTH = 500
 """The longest return address kept (the outbox's column): a longer one leads to `default`."""
 
 
+def safe_back(target: str | None, within: str, default: str) -> str:
+    """Where a form sent from a page under `within` returns to: that page, with its filters, or
+    `default`."""
+    back = safe_next(target, default="")
+    return back if back.startswith(within) else default
+
+
 def safe_next(target: str | None, default: str = "/") -> str:
     """`target` if it is a local path ("/sivu/x?y"), else `default`.
 

@@ -3,15 +3,31 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
+from typing import Any
 
-from flask import Response, flash, redirect, request, url_for
+from flask import Response, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from valuma_space.auth.models import User
 from valuma_space.extensions import db, login_manager
-from valuma_space.notifications.services import unread_count_of
+
+LOADED_WITH_USER: dict[str, Callable[[ColumnElement[int]], ColumnElement[Any]]] = {}
+"""Values that the domains above want on every page for the signed-in person (notifications:
+the unread count in the header), each as a subquery on the user's id: they ride along the one
+query that loads the user, and wait in `loaded_with_user(name)`."""
+
+
+def load_with_user(name: str, column: Callable[[ColumnElement[int]], ColumnElement[Any]]) -> None:
+    LOADED_WITH_USER[name] = column
+
+
+def loaded_with_user(name: str) -> Any:
+    """What `load_with_user` registered under `name`, for this request's user; None if the user
+    was not loaded from the session (a test that signs in some other way)."""
+    return g.get("loaded_with_user", {}).get(name)
 
 
 @login_manager.user_loader
@@ -21,16 +37,18 @@ def load_user(cookie_id: str) -> User | None:
     user_id, _, token = cookie_id.partition(":")
     if not user_id.isdecimal():
         return None
-    # The header shows the unread count on every page: fetched with the user, it costs nothing.
+    extras = list(LOADED_WITH_USER.items())
     row = db.session.execute(
-        select(User, unread_count_of(User.id)).where(User.id == int(user_id))
+        select(User, *(column(User.id) for _name, column in extras)).where(User.id == int(user_id))
     ).first()
     if row is None:
         return None
-    user, unread = row
+    user, *values = row
     if not token or not hmac.compare_digest(user.session_token, token):
         return None
-    user.unread_notifications = unread
+    g.loaded_with_user = {
+        name: value for (name, _column), value in zip(extras, values, strict=True)
+    }
     return user
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -329,13 +329,23 @@ def viewer_state(section: Section, viewer: User | None) -> ViewerState:
         )
         .limit(1)
     )
-    from valuma_space.modeldesign.services import usage_in_section
+    usage: dict[int, list[str]] = {}
+    for notes in OWN_COMMENT_NOTES:
+        for comment_id, lines in notes(section.id, viewer.id).items():
+            usage.setdefault(comment_id, []).extend(lines)
+    return ViewerState(frozenset(agreed), has_private=private is not None, usage=usage)
 
-    return ViewerState(
-        frozenset(agreed),
-        has_private=private is not None,
-        usage=usage_in_section(section.id, viewer.id),
-    )
+
+OWN_COMMENT_NOTES: list[Callable[[int, int], dict[int, list[str]]]] = []
+"""What the domains above tell an author about their own comments in a section (the model design:
+how each was used), as `notes(section_id, author_id) -> {comment_id: [line, ...]}`."""
+
+
+def register_own_comment_notes(
+    notes: Callable[[int, int], dict[int, list[str]]],
+) -> Callable[[int, int], dict[int, list[str]]]:
+    OWN_COMMENT_NOTES.append(notes)
+    return notes
 
 
 def comments_of(user: User) -> list[Comment]:

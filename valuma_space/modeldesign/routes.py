@@ -25,8 +25,8 @@ from valuma_space.modeldesign.models import (
     Stance,
     Theme,
 )
-from valuma_space.moderation.routes import back_to_queue
 from valuma_space.params import enum_param, id_param, ids_param
+from valuma_space.urls import safe_back
 from valuma_space.workspaces.models import Workspace
 from valuma_space.workspaces.services import owned_or_404, workspace_or_404
 
@@ -251,7 +251,8 @@ def bulk_tag() -> Response:
     theme_id = id_param(request.form.get("theme"))
     theme = owned_or_404(Theme, theme_id) if theme_id else None
     ids = ids_param(request.form.getlist("ids"))
-    target = back_to_queue()
+    # Bulk tagging is sent from the moderation queue, with its filters: back there.
+    target = safe_back(request.form.get("back"), "/moderointi/", url_for("moderation.queue"))
     if theme is None or not ids:
         flash(_("Valitse ensin kommentit ja teema."), "error")
         return redirect(target)

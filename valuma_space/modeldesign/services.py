@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from valuma_space.auth.models import User
 from valuma_space.comments import policy
 from valuma_space.comments.models import Comment
+from valuma_space.comments.services import register_own_comment_notes
 from valuma_space.extensions import db
 from valuma_space.materials.markdown import render_markdown
 from valuma_space.materials.models import Page, Section
@@ -244,6 +245,7 @@ def _used_in(alternative_title: str, criterion_name: str | None) -> str:
     return f"{alternative_title} – {criterion_name}" if criterion_name else alternative_title
 
 
+@register_own_comment_notes
 def usage_in_section(section_id: int, author_id: int) -> dict[int, list[str]]:
     """For a participant: how each of their comments in a section was used, one query."""
     result: dict[int, list[str]] = defaultdict(list)

@@ -37,7 +37,7 @@ from valuma_space.moderation.forms import (
 )
 from valuma_space.moderation.models import LOG_ACTION_LABELS, LogAction
 from valuma_space.params import date_param, enum_param, id_param, ids_param, page_param
-from valuma_space.urls import safe_next
+from valuma_space.urls import safe_back
 from valuma_space.workspaces.services import workspace_or_404
 
 bp = Blueprint("moderation", __name__)
@@ -95,8 +95,7 @@ def queue() -> str:
 
 def back_to_queue() -> str:
     """The moderation page, with its filters, that a bulk action was sent from."""
-    back = safe_next(request.form.get("back"), default="")
-    return back if back.startswith("/moderointi/") else url_for("moderation.queue")
+    return safe_back(request.form.get("back"), "/moderointi/", url_for("moderation.queue"))
 
 
 @bp.post("/moderointi/joukko")

@@ -17,6 +17,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from valuma_space.access import Access, access
+from valuma_space.auth.login import loaded_with_user
 from valuma_space.auth.models import DigestFrequency
 from valuma_space.extensions import csrf, db, limiter
 from valuma_space.notifications import services
@@ -133,5 +134,5 @@ def unread_for_header() -> int:
     """The signed-in person's unread count: beside "Ilmoitukset" in the header, and on the list."""
     if not current_user.is_authenticated:
         return 0
-    known = getattr(current_user, "unread_notifications", None)  # see auth/login.load_user
+    known = loaded_with_user("unread_notifications")  # fetched with the user: no extra query
     return known if known is not None else services.unread_count(current_user)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from valuma_space.auth.login import load_with_user
 from valuma_space.comments.signals import comment_moderated, comment_written
 from valuma_space.modeldesign.signals import comment_linked
 from valuma_space.notifications import services
@@ -22,3 +23,7 @@ def _moderated(comment: Any, moderator: Any, outcome: Any, reason: str = "", **_
 @comment_linked.connect
 def _linked(comment: Any, moderator: Any, used_in: str, **_details: Any) -> None:
     services.input_linked(comment, moderator, used_in)
+
+
+# The header shows the unread count on every page: fetched with the user, it costs nothing.
+load_with_user("unread_notifications", services.unread_count_of)
