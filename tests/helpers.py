@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -13,8 +14,10 @@ from flask import Flask, current_app
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from valuma_space.mail.outbox import deliver_due
+from valuma_space.extensions import db
+from valuma_space.mail.sender import deliver_due
 from valuma_space.mail.transports import OutgoingMail
+from valuma_space.notifications.digests import queue_digests
 
 _CSRF = re.compile(
     r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
@@ -232,3 +235,12 @@ def submit_form(client: FlaskClient, page_url: str, form_id: str, **changes: str
     reader.feed(client.get(page_url).get_data(as_text=True))
     assert reader.action is not None, f"no form #{form_id} on {page_url}"
     return client.post(reader.action, data={**reader.fields, **changes})
+
+
+def send_digests(now: datetime | None = None) -> int:
+    """Queue the digests that are due, committing each as `flask valuma send-digests` does."""
+    count = 0
+    for _person in queue_digests(now):
+        db.session.commit()
+        count += 1
+    return count

@@ -29,7 +29,7 @@ from valuma_space.auth.tokens import LinkToken
 from valuma_space.db import utcnow
 from valuma_space.extensions import db
 from valuma_space.mail.models import OutboxMessage
-from valuma_space.mail.outbox import deliver_due
+from valuma_space.mail.sender import deliver_due
 from valuma_space.workspaces.models import ReadingAccess
 
 

@@ -27,7 +27,7 @@ from tests.helpers import (
 from valuma_space.auth.models import Role, User
 from valuma_space.db import utcnow
 from valuma_space.extensions import db
-from valuma_space.mail.outbox import deliver_due
+from valuma_space.mail.sender import deliver_due
 from valuma_space.materials.models import Attachment, Section, SectionVersion
 from valuma_space.workspaces.models import Invitation, ReadingAccess
 

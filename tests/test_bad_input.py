@@ -15,7 +15,8 @@ from valuma_space.auth.models import Role
 from valuma_space.comments.models import Comment, CommentDraft
 from valuma_space.extensions import db
 from valuma_space.mail.models import MailKind, OutboxMessage, OutboxStatus
-from valuma_space.mail.outbox import deliver_due, enqueue
+from valuma_space.mail.outbox import enqueue
+from valuma_space.mail.sender import deliver_due
 from valuma_space.modeldesign.models import Theme
 
 

@@ -13,7 +13,7 @@ from tests.factories import make_user
 from tests.helpers import csrf_token, link_path
 from valuma_space import create_app
 from valuma_space.extensions import db
-from valuma_space.mail.outbox import deliver_due
+from valuma_space.mail.sender import deliver_due
 from valuma_space.mail.transports import LocalOutboxTransport
 
 

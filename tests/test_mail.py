@@ -20,7 +20,7 @@ from valuma_space.auth.tokens import LinkToken
 from valuma_space.db import utcnow
 from valuma_space.extensions import db
 from valuma_space.mail.models import OutboxMessage, OutboxStatus
-from valuma_space.mail.outbox import deliver_due
+from valuma_space.mail.sender import deliver_due
 
 LINK = re.compile(r"https?://\S+/kirjaudu/vahvista/[A-Za-z0-9_-]+")
 

@@ -26,7 +26,8 @@ from tests.smtp import Collector, SilentServer, SmtpServer, parts
 from valuma_space.db import utcnow
 from valuma_space.extensions import db
 from valuma_space.mail.models import MailKind, OutboxMessage, OutboxStatus
-from valuma_space.mail.outbox import DeliveryReport, deliver_due, enqueue
+from valuma_space.mail.outbox import enqueue
+from valuma_space.mail.sender import DeliveryReport, deliver_due
 
 LINK = re.compile(r"https?://\S+/kirjaudu/vahvista/[A-Za-z0-9_-]+")
 WAIT = 30  # seconds an event may take before the test fails instead of hanging

@@ -21,6 +21,7 @@ from tests.helpers import (
     login_as,
     moderate,
     post_form,
+    send_digests,
     submit_form,
 )
 from tests.smtp import RecordingSmtpTransport, SmtpServer, parts
@@ -29,8 +30,7 @@ from valuma_space.comments.models import Comment
 from valuma_space.db import utcnow
 from valuma_space.extensions import db
 from valuma_space.mail.models import MailKind, OutboxMessage, OutboxStatus
-from valuma_space.mail.outbox import deliver_due
-from valuma_space.notifications.digests import send_digests
+from valuma_space.mail.sender import deliver_due
 from valuma_space.notifications.models import Notification
 from valuma_space.workspaces.models import ReadingAccess
 

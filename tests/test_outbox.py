@@ -9,7 +9,8 @@ from sqlalchemy import select
 from tests.helpers import sent_mails
 from valuma_space.extensions import db
 from valuma_space.mail.models import MailKind, OutboxMessage, OutboxStatus
-from valuma_space.mail.outbox import deliver_due, enqueue
+from valuma_space.mail.outbox import enqueue
+from valuma_space.mail.sender import deliver_due
 
 
 def test_sending_never_keeps_the_body(app: Flask) -> None:

@@ -17,16 +17,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.factories import make_comment, make_page, make_section, make_user, make_workspace
-from tests.helpers import csrf_token, login_as, moderate, post_form, sent_mails
+from tests.helpers import csrf_token, login_as, moderate, post_form, send_digests, sent_mails
 from valuma_space.auth.models import DigestFrequency, Role
 from valuma_space.comments import policy
 from valuma_space.comments.models import Comment
 from valuma_space.comments.services import delete_comment, set_agreement
 from valuma_space.db import utcnow
 from valuma_space.extensions import db
-from valuma_space.mail.outbox import deliver_due
+from valuma_space.mail.sender import deliver_due
 from valuma_space.materials.authoring import set_published
-from valuma_space.notifications.digests import send_digests
 from valuma_space.workspaces.models import ReadingAccess
 
 TEXT = "Salainen sisältö xq7: verkostojen rahoitus"

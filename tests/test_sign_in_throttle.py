@@ -11,7 +11,7 @@ from tests.factories import make_page, make_user, make_workspace
 from tests.helpers import confirm_link, csrf_token, link_path, post_form, sent_mails
 from valuma_space.extensions import db
 from valuma_space.mail.models import OutboxMessage
-from valuma_space.mail.outbox import deliver_due
+from valuma_space.mail.sender import deliver_due
 
 VICTIM = "moderaattori@valuma.fi"
 CAP = 10 + 10  # LOGIN_MAILS_PER_ADDRESS + LOGIN_TRUSTED_MAILS_PER_ADDRESS, per hour

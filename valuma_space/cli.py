@@ -18,7 +18,7 @@ from valuma_space.auth.services import ensure_user, find_user_by_email, purge_be
 from valuma_space.comments.models import CommentKind, TriageStatus, Visibility
 from valuma_space.exports.formats import FORMATS
 from valuma_space.extensions import db
-from valuma_space.mail.outbox import deliver_due, run_sender, start_background_sender
+from valuma_space.mail.sender import deliver_due, run_sender, start_background_sender
 
 valuma = AppGroup("valuma", help="VALUMA Space administration.")
 
@@ -106,9 +106,12 @@ def send_digests_command() -> None:
     Running it again, or twice at once, sends nobody a second digest for the same day or week;
     `send-mail` delivers them.
     """
-    from valuma_space.notifications.digests import send_digests
+    from valuma_space.notifications.digests import queue_digests
 
-    count = send_digests()
+    count = 0
+    for _person in queue_digests():
+        db.session.commit()  # one person at a time: a run stopped halfway keeps what it queued
+        count += 1
     click.echo(f"{count} digest(s) queued")
 
 
@@ -202,6 +205,7 @@ def export(
     with open(out, "wb") as target:
         exports.write(workspace, fmt, filters, current_app.config["BASE_URL"], target)
     exports.log_export(actor, fmt, filters)
+    db.session.commit()
     click.echo(f"Wrote {out} ({fmt}).")
 
 

@@ -84,3 +84,16 @@ def render_migration_item(type_: str, obj: Any, autogen_context: Any) -> str | b
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime()"
     return False
+
+
+def insert_unless_present(session: Any, model: Any, values: dict[str, Any]) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING, on both engines: for the races the product expects (a
+    double click, two senders, two first sign-ins at once), where the other request's row is as
+    good as ours. Returns whether this one inserted. Unlike catching the IntegrityError, it
+    never throws away the caller's transaction."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    result = session.execute(insert(model).values(**values).on_conflict_do_nothing())
+    return bool(result.rowcount)

@@ -129,7 +129,7 @@ def assert_accessible(axe: Any, page: Any) -> None:
 
 def sign_in(page: Any, live_server: LiveServer, email: str, next_path: str = "/") -> None:
     """Sign in through the front door, the emailed link and (the first time) the profile step."""
-    from valuma_space.mail.outbox import deliver_due
+    from valuma_space.mail.sender import deliver_due
 
     page.goto(f"{live_server.url}/kirjaudu?next={next_path}")
     page.get_by_label("Sähköpostiosoite").fill(email)

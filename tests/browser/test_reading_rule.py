@@ -32,7 +32,8 @@ def hidden_comment(live_server: Any) -> int:
     from valuma_space.comments.services import add_comment
     from valuma_space.extensions import db
     from valuma_space.mail.models import MailKind
-    from valuma_space.mail.outbox import deliver_due, enqueue
+    from valuma_space.mail.outbox import enqueue
+    from valuma_space.mail.sender import deliver_due
     from valuma_space.materials.services import section_with_page
     from valuma_space.moderation.services import hide
     from valuma_space.workspaces.services import current_workspace
@@ -78,7 +79,7 @@ def test_a_participant_meets_the_notice_of_a_hidden_comment_everywhere(
 def test_the_confirm_page_and_the_failed_mail_page(
     browser: Any, page: Any, live_server: Any, axe: Any, hidden_comment: int
 ) -> None:
-    from valuma_space.mail.outbox import deliver_due
+    from valuma_space.mail.sender import deliver_due
 
     page.goto(f"{live_server.url}/kirjaudu")
     page.get_by_label("Sähköpostiosoite").fill("lukusaanto-mod@valuma.example")

@@ -4,7 +4,7 @@ import re
 from typing import Any
 
 from tests.browser.conftest import assert_accessible
-from valuma_space.mail.outbox import deliver_due
+from valuma_space.mail.sender import deliver_due
 
 
 def _deliver_and_read_link(live_server: Any, email: str) -> str:

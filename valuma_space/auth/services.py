@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, or_, select
-from sqlalchemy.exc import IntegrityError
 
 from valuma_space.auth.choices import OrganisationType, Region
 from valuma_space.auth.emails import normalise_email
@@ -21,7 +20,7 @@ from valuma_space.auth.tokens import (
     retire_outstanding_tokens,
     use_token,
 )
-from valuma_space.db import utcnow
+from valuma_space.db import insert_unless_present, utcnow
 from valuma_space.extensions import db
 from valuma_space.mail.models import MailKind, OutboxMessage
 from valuma_space.mail.outbox import enqueue
@@ -69,25 +68,14 @@ class SignInResult:
 
 def complete_sign_in(token: str, locale: str) -> SignInResult:
     """Use a sign-in link: the account is created now, at the first confirmed sign-in."""
-    try:
-        return _complete_sign_in(token, locale)
-    except IntegrityError:
-        # Two first sign-ins of one address at the same moment, through different links: the
-        # other created the account. Start over; this link is unused again after the rollback.
-        db.session.rollback()
-        return _complete_sign_in(token, locale)
-
-
-def _complete_sign_in(token: str, locale: str) -> SignInResult:
     check = use_token(token, TokenPurpose.SIGN_IN)
     if check.problem is not None or check.token is None:
         return SignInResult(check)
     email = check.token.email
-    user = db.session.scalars(select(User).where(User.email == email)).first()
-    created = user is None
-    if user is None:
-        user = User(email=email, locale=locale)
-        db.session.add(user)
+    # Two first sign-ins of one address at the same moment, through different links: whichever
+    # inserts first creates the account, and both sign in to it.
+    created = insert_unless_present(db.session, User, {"email": email, "locale": locale})
+    user = db.session.scalars(select(User).where(User.email == email)).one()
     now = utcnow()
     user.last_login_at = now
     user.locale = locale

@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from valuma_space.auth.models import User
@@ -24,7 +23,7 @@ from valuma_space.comments.models import (
     Visibility,
 )
 from valuma_space.comments.policy import Action
-from valuma_space.db import utcnow
+from valuma_space.db import insert_unless_present, utcnow
 from valuma_space.extensions import db
 from valuma_space.materials.markdown import render_comment_markdown
 from valuma_space.materials.models import Section
@@ -138,28 +137,26 @@ def add_comment(
     ):
         raise CannotReply
     waits = workspace.pre_moderation and not author.is_moderator
-    comment = Comment(
-        section_id=section.id,
-        section_version=section.version,
-        parent_id=parent.id if parent is not None else None,
-        author_id=author.id,
-        kind=kind,
-        body_markdown=body,
-        body_html=render_comment_markdown(body),
-        quote=quote.strip(),
-        visibility=Visibility.PENDING if waits else Visibility.VISIBLE,
-        published_at=None if waits else utcnow(),
-        by_moderator=author.is_moderator,
-        idempotency_key=key,
-    )
-    db.session.add(comment)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        # The same form sent twice at once: the other request created it first.
-        db.session.rollback()
-        existing = db.session.scalars(select(Comment).where(Comment.idempotency_key == key)).one()
-        return existing, False
+    values = {
+        "section_id": section.id,
+        "section_version": section.version,
+        "parent_id": parent.id if parent is not None else None,
+        "author_id": author.id,
+        "kind": kind,
+        "body_markdown": body,
+        "body_html": render_comment_markdown(body),
+        "quote": quote.strip(),
+        "visibility": Visibility.PENDING if waits else Visibility.VISIBLE,
+        "published_at": None if waits else utcnow(),
+        "by_moderator": author.is_moderator,
+        "idempotency_key": key,
+    }
+    # The same form sent twice at once: whichever request inserts first creates the comment,
+    # and the other returns it.
+    created = insert_unless_present(db.session, Comment, values)
+    comment = db.session.scalars(select(Comment).where(Comment.idempotency_key == key)).one()
+    if not created:
+        return comment, False
     signals.comment_written.send(comment, created=True)
     return comment, True
 
@@ -213,11 +210,10 @@ def set_agreement(comment: Comment, user: User, agree: bool) -> None:
     _ensure_open(comment.section)
     exists = db.session.get(Agreement, (comment.id, user.id)) is not None
     if agree and not exists:
-        db.session.add(Agreement(comment_id=comment.id, user_id=user.id))
-        try:
-            db.session.flush()
-        except IntegrityError:  # the same click twice at once
-            db.session.rollback()
+        # The same click twice at once: the other request's row is as good as ours.
+        if not insert_unless_present(
+            db.session, Agreement, {"comment_id": comment.id, "user_id": user.id}
+        ):
             return
     elif not agree and exists:
         db.session.execute(

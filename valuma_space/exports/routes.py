@@ -26,6 +26,7 @@ from valuma_space.comments.models import (
 from valuma_space.exports import services
 from valuma_space.exports.formats import CONTENT_TYPES, EXTENSIONS, FORMATS
 from valuma_space.exports.rows import ExportFilters
+from valuma_space.extensions import db
 from valuma_space.materials.services import sections_of
 from valuma_space.modeldesign.services import alternatives, themes
 from valuma_space.params import date_param, enum_param
@@ -72,6 +73,7 @@ def download() -> Response:
         include_notes=args.get("include_notes") == "1" and current_user.is_admin,
     )
     services.log_export(current_user, fmt, filters)
+    db.session.commit()  # logged before the first byte goes, whatever happens to the download
     filename = f"valuma-kommentit.{EXTENSIONS[fmt]}"
     headers = {
         "Content-Disposition": f'attachment; filename="{filename}"',

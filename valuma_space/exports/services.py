@@ -36,7 +36,7 @@ def log_export(actor: User | None, fmt: str, filters: ExportFilters) -> None:
                 actor_email=COMMAND_LINE, action=LogAction.EXPORT, to_value=fmt, reason=described
             )
         )
-    db.session.commit()
+    db.session.flush()
 
 
 INCOMPLETE = (

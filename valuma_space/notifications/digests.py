@@ -1,24 +1,24 @@
 """Digests: what is new for one person since their previous digest, daily or weekly.
 
-`send_digests` is what `flask valuma send-digests` runs from cron. A digest row per person and
+`queue_digests` is what `flask valuma send-digests` runs from cron. A digest row per person and
 period (a Helsinki day, or an ISO week) makes a second run, or two runs at once, send nothing
 twice; a period with nothing new sends nothing and leaves the next digest to tell it all.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import joinedload
 
 from valuma_space.auth.models import DigestFrequency, User
 from valuma_space.comments import policy
 from valuma_space.comments.models import Comment
-from valuma_space.db import utcnow
+from valuma_space.db import insert_unless_present, utcnow
 from valuma_space.extensions import db
 from valuma_space.mail.models import MailKind
 from valuma_space.mail.outbox import enqueue
@@ -104,12 +104,13 @@ def digest_contents(user: User, since: datetime, until: datetime) -> DigestConte
     )
 
 
-def send_digests(now: datetime | None = None) -> int:
-    """Put in the outbox the digest of everyone whose day or week has one due; returns how
-    many. Safe to run again, and to run twice at once."""
-
+def queue_digests(now: datetime | None = None) -> Iterator[User]:
+    """Put in the outbox the digest of everyone whose day or week has one due, yielding each
+    person once their digest is queued: the caller commits each (the CLI and the development
+    button do), so that a run stopped halfway keeps what it queued and the next carries on.
+    Safe to run again, and to run twice at once: the digest row of a person and period is
+    taken with INSERT … ON CONFLICT DO NOTHING, and only the run that takes it queues a mail."""
     now = now or utcnow()
-    queued = 0
     for frequency in (DigestFrequency.DAILY, DigestFrequency.WEEKLY):
         period = period_of(frequency, now)
         already = exists().where(Digest.user_id == User.id, Digest.period == period)
@@ -120,23 +121,15 @@ def send_digests(now: datetime | None = None) -> int:
             since = user.digest_since or user.created_at
             if since >= now or digest_contents(user, since, now).is_empty():
                 continue
-            try:
-                with db.session.begin_nested():
-                    message = enqueue(MailKind.DIGEST, user.email, user.locale, user_id=user.id)
-                    db.session.add(
-                        Digest(
-                            user_id=user.id,
-                            period=period,
-                            since=since,
-                            until=now,
-                            outbox_id=message.id,
-                        )
-                    )
-            except IntegrityError:
+            row = {"user_id": user.id, "period": period, "since": since, "until": now}
+            if not insert_unless_present(db.session, Digest, row):
                 continue  # another run took this person's digest for the period
+            message = enqueue(MailKind.DIGEST, user.email, user.locale, user_id=user.id)
+            db.session.execute(
+                update(Digest)
+                .where(Digest.user_id == user.id, Digest.period == period)
+                .values(outbox_id=message.id)
+            )
             user.digest_since = now
-            # One person at a time: a run stopped halfway keeps what it queued, and the next
-            # run carries on from there.
-            db.session.commit()
-            queued += 1
-    return queued
+            db.session.flush()
+            yield user

@@ -81,7 +81,7 @@ def gather_bundles(now: datetime) -> int:
             queued += 1
         else:  # another sender gathered them first
             db.session.delete(message)
-        db.session.commit()
+    db.session.flush()
     return queued
 
 

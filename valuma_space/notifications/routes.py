@@ -21,7 +21,7 @@ from valuma_space.auth.login import loaded_with_user
 from valuma_space.auth.models import DigestFrequency
 from valuma_space.extensions import csrf, db, limiter
 from valuma_space.notifications import services
-from valuma_space.notifications.digests import send_digests
+from valuma_space.notifications.digests import queue_digests
 from valuma_space.notifications.forms import (
     MarkAllReadForm,
     SendDigestsForm,
@@ -125,7 +125,10 @@ def send_digests_now() -> Response:
     if not current_app.config["DIGEST_BUTTON"]:
         abort(404)
     if SendDigestsForm().validate_on_submit():
-        count = send_digests()
+        count = 0
+        for _person in queue_digests():
+            db.session.commit()
+            count += 1
         flash(ngettext("%(num)d kooste lähtee.", "%(num)d koostetta lähtee.", count), "success")
     return redirect(url_for("moderation.queue"))
 
