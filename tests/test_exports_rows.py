@@ -38,7 +38,9 @@ def _csv(app: Flask, tmp_path: Path, *extra: str) -> list[dict[str, str]]:
 @pytest.mark.parametrize(
     "start", [datetime(2027, 3, 27, 12, tzinfo=UTC), datetime(2027, 10, 30, 12, tzinfo=UTC)]
 )
-def test_local_times_agree_with_zoneinfo_across_the_clock_change(start: datetime) -> None:
+def test_local_times_agree_with_zoneinfo_across_the_clock_change(
+    app: Flask, start: datetime
+) -> None:
     local = LocalTimes()
     for step in range(600):  # two days, in steps that fall on every minute and second
         moment = start + timedelta(minutes=4 * step, seconds=step % 60, microseconds=step * 997)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import signal
 import threading
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import click
 from flask import Flask, current_app
@@ -18,6 +17,7 @@ from valuma_space.auth.services import ensure_user, find_user_by_email, purge_be
 from valuma_space.comments.models import CommentKind, TriageStatus, Visibility
 from valuma_space.exports.formats import FORMATS
 from valuma_space.extensions import db
+from valuma_space.i18n import local_zone
 from valuma_space.mail.sender import deliver_due, run_sender, start_background_sender
 
 valuma = AppGroup("valuma", help="VALUMA Space administration.")
@@ -127,7 +127,7 @@ def send_digests_command() -> None:
 def purge(before: datetime, dry_run: bool) -> None:
     """After the study: remove participant accounts and old sign-in data, as the privacy
     notice promises. Their comments stay, shown as "removed user"."""
-    moment = before.replace(tzinfo=ZoneInfo("Europe/Helsinki"))
+    moment = before.replace(tzinfo=local_zone())
     report = purge_before(moment, dry_run=dry_run)
     if not dry_run:
         db.session.commit()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_date, format_datetime, get_locale
 
@@ -32,3 +35,15 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def language_context() -> dict[str, object]:
         return {"current_language": str(get_locale()), "language_names": LANGUAGE_NAMES}
+
+
+def local_zone() -> ZoneInfo:
+    """The study's time zone (BABEL_DEFAULT_TIMEZONE, Europe/Helsinki): the one the interface
+    shows times in, in which days and weeks begin for filters, digests and charts, and in which
+    moderators type dates."""
+    return _zone(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+@lru_cache(maxsize=4)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)

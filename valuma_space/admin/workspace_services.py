@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -14,12 +13,11 @@ from valuma_space.auth.models import User
 from valuma_space.comments.models import Comment
 from valuma_space.db import utcnow
 from valuma_space.extensions import db
+from valuma_space.i18n import local_zone
 from valuma_space.mail.models import MailKind
 from valuma_space.mail.outbox import enqueue
 from valuma_space.moderation.services import set_pre_moderation
 from valuma_space.workspaces.models import Invitation, ReadingAccess, Workspace
-
-HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 class SettingsRefused(Exception):
@@ -29,11 +27,11 @@ class SettingsRefused(Exception):
 
 
 def local_to_utc(moment: datetime | None) -> datetime | None:
-    return moment.replace(tzinfo=HELSINKI) if moment is not None else None
+    return moment.replace(tzinfo=local_zone()) if moment is not None else None
 
 
 def utc_to_local(moment: datetime | None) -> datetime | None:
-    return moment.astimezone(HELSINKI).replace(tzinfo=None) if moment is not None else None
+    return moment.astimezone(local_zone()).replace(tzinfo=None) if moment is not None else None
 
 
 def update_settings(workspace: Workspace, actor: User, data: dict) -> None:

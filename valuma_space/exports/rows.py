@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import Any, NamedTuple
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Row, Select, select, type_coerce
 from sqlalchemy.sql.elements import ColumnElement
@@ -19,6 +18,7 @@ from valuma_space.auth.models import NameDisplay, User
 from valuma_space.comments import policy
 from valuma_space.comments.models import Comment, CommentKind, TriageStatus, Visibility
 from valuma_space.extensions import db
+from valuma_space.i18n import local_zone
 from valuma_space.materials.models import Page, Section
 from valuma_space.modeldesign.models import (
     Alternative,
@@ -30,7 +30,6 @@ from valuma_space.modeldesign.models import (
 from valuma_space.moderation.models import ModeratorNote
 from valuma_space.workspaces.models import Workspace
 
-HELSINKI = ZoneInfo("Europe/Helsinki")
 REMOVED = "removed"
 REMOVED_USER = "Poistettu käyttäjä"
 
@@ -105,7 +104,7 @@ class ExportFilters:
 
 
 def iso(moment: datetime | None) -> str:
-    return moment.astimezone(HELSINKI).isoformat(timespec="seconds") if moment else ""
+    return moment.astimezone(local_zone()).isoformat(timespec="seconds") if moment else ""
 
 
 class LocalTimes:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, case, func, or_, select, update
@@ -20,6 +19,7 @@ from valuma_space.comments.services import CommentRefused
 from valuma_space.comments.signals import comment_moderated
 from valuma_space.db import utcnow
 from valuma_space.extensions import db
+from valuma_space.i18n import local_zone
 from valuma_space.materials.models import Page, Section
 from valuma_space.moderation.models import (
     LogAction,
@@ -31,7 +31,6 @@ from valuma_space.moderation.models import (
 )
 from valuma_space.workspaces.models import Workspace
 
-HELSINKI = ZoneInfo("Europe/Helsinki")
 QUEUE_PAGE_SIZE = 50
 
 
@@ -236,7 +235,7 @@ class QueuePage:
 
 
 def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=HELSINKI)
+    return datetime.combine(day, time.min, tzinfo=local_zone())
 
 
 def _filtered(workspace: Workspace, filters: QueueFilters) -> Select:
@@ -464,8 +463,9 @@ def participation(workspace: Workspace) -> Participation:
         .where(Section.workspace_id == workspace.id, policy.text_is_public_sql())
     )
     weeks: dict[date, int] = {}
+    zone = local_zone()
     for moment in created:
-        local = moment.astimezone(HELSINKI).date()
+        local = moment.astimezone(zone).date()
         monday = local - timedelta(days=local.weekday())
         weeks[monday] = weeks.get(monday, 0) + 1
     if weeks:  # weeks without comments show as zero, not as gaps

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import joinedload
@@ -20,18 +19,18 @@ from valuma_space.comments import policy
 from valuma_space.comments.models import Comment
 from valuma_space.db import insert_unless_present, utcnow
 from valuma_space.extensions import db
+from valuma_space.i18n import local_zone
 from valuma_space.mail.models import MailKind
 from valuma_space.mail.outbox import enqueue
 from valuma_space.materials.models import Page, Section, SectionVersion
 from valuma_space.notifications.models import Digest
 
-HELSINKI = ZoneInfo("Europe/Helsinki")
 TOP_AGREED = 3
 MODERATOR_REPLIES = 5
 
 
 def period_of(frequency: DigestFrequency, moment: datetime) -> str:
-    local = moment.astimezone(HELSINKI)
+    local = moment.astimezone(local_zone())
     if frequency == DigestFrequency.DAILY:
         return local.date().isoformat()
     year, week, _day = local.isocalendar()
