@@ -9,6 +9,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from valuma_space.refusals import Refused
+
 log = logging.getLogger(__name__)
 
 ERROR_TEXTS = {
@@ -61,6 +63,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
         return render_error(400, str(CSRF_TEXT))
+
+    @app.errorhandler(Refused)
+    def refused(error: Refused) -> tuple[str, int]:
+        # A view with no form to show the refusal in: the reason, on the error page. What the
+        # request wrote goes with its session, which the teardown discards uncommitted.
+        return render_error(error.status, str(error.message))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> object:

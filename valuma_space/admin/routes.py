@@ -10,6 +10,7 @@ from valuma_space.admin.forms import RoleForm
 from valuma_space.auth.models import ROLE_LABELS
 from valuma_space.extensions import db
 from valuma_space.params import id_param
+from valuma_space.refusals import Refused
 from valuma_space.workspaces.services import request_workspace
 
 bp = Blueprint("admin", __name__, url_prefix="/hallinta")
@@ -49,8 +50,8 @@ def change_role() -> Response | tuple[str, int]:
         user = services.change_role(current_user, user_id, form.chosen_role())
     except (LookupError, ValueError):
         abort(404)
-    except services.RoleChangeRefused:
-        flash(_("Viimeiseltä ylläpitäjältä ei voi poistaa ylläpito-oikeutta."), "error")
+    except Refused as refused:
+        flash(str(refused.message), "error")
         return redirect(url_for("admin.users"))
     db.session.commit()
     flash(

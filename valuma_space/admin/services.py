@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from valuma_space.auth.models import Role, User
 from valuma_space.extensions import db
 from valuma_space.materials.models import Page, Section
 from valuma_space.moderation.services import log_role_change
+from valuma_space.refusals import Refused
 from valuma_space.workspaces.models import Workspace
-
-
-class RoleChangeRefused(Exception):
-    """The change would leave the installation without an administrator."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +49,7 @@ def change_role(actor: User, user_id: int, role: Role) -> User:
     if user.role == Role.ADMIN and role != Role.ADMIN:
         admins = db.session.scalar(select(func.count(User.id)).where(User.role == Role.ADMIN))
         if (admins or 0) <= 1:
-            raise RoleChangeRefused
+            raise Refused(_l("Viimeiseltä ylläpitäjältä ei voi poistaa ylläpito-oikeutta."))
     log_role_change(actor, user, user.role, role)
     user.role = role
     db.session.flush()

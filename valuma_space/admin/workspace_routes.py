@@ -9,6 +9,7 @@ from valuma_space.access import Access, access
 from valuma_space.admin import workspace_services as services
 from valuma_space.admin.workspace_forms import InvitationForm, SettingsForm
 from valuma_space.extensions import db
+from valuma_space.refusals import Refused
 from valuma_space.workspaces.services import workspace_or_404
 
 bp = Blueprint("workspace_admin", __name__, url_prefix="/hallinta")
@@ -23,7 +24,7 @@ def settings() -> Response | str:
     if form.validate_on_submit():
         try:
             services.update_settings(workspace, current_user, form.data)
-        except services.SettingsRefused as refused:
+        except Refused as refused:
             db.session.rollback()
             problem = str(refused.message)
         else:

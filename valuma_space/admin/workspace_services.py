@@ -17,13 +17,8 @@ from valuma_space.i18n import local_zone
 from valuma_space.mail.models import MailKind
 from valuma_space.mail.outbox import enqueue
 from valuma_space.moderation.services import set_pre_moderation
+from valuma_space.refusals import Refused
 from valuma_space.workspaces.models import Invitation, ReadingAccess, Workspace
-
-
-class SettingsRefused(Exception):
-    def __init__(self, message: object) -> None:
-        super().__init__(str(message))
-        self.message = message
 
 
 def local_to_utc(moment: datetime | None) -> datetime | None:
@@ -40,15 +35,13 @@ def update_settings(workspace: Workspace, actor: User, data: dict) -> None:
         local_to_utc(data.get("comments_close_at")),
     )
     if opens and closes and closes <= opens:
-        raise SettingsRefused(_l("Kommentoinnin pitää päättyä vasta alkamisen jälkeen."))
+        raise Refused(_l("Kommentoinnin pitää päättyä vasta alkamisen jälkeen."))
     domains = []
     for raw in (data.get("allowed_email_domains") or "").replace(";", ",").split(","):
         domain = raw.strip().lower().lstrip("@")
         if domain:
             if "." not in domain or " " in domain:
-                raise SettingsRefused(
-                    _l("Tarkista verkkotunnukset: esimerkiksi kunta.fi, liitto.fi.")
-                )
+                raise Refused(_l("Tarkista verkkotunnukset: esimerkiksi kunta.fi, liitto.fi."))
             domains.append(domain)
     workspace.title = data["title"].strip()
     workspace.summary = (data.get("summary") or "").strip()

@@ -24,6 +24,7 @@ from valuma_space.comments.policy import Action
 from valuma_space.extensions import csrf, db, login_manager
 from valuma_space.materials.markdown import render_comment_markdown
 from valuma_space.materials.services import section_with_page
+from valuma_space.refusals import Refused
 from valuma_space.workspaces.services import workspace_or_404
 
 bp = Blueprint("comments", __name__)
@@ -90,7 +91,7 @@ def create(slug: str) -> Response:
             parent=parent,
             idempotency_key=form.idempotency_key.data,
         )
-    except services.CommentRefused as refused:
+    except Refused as refused:
         db.session.rollback()
         return _show_again(workspace, section, form, parent, refused)
     services.discard_draft(form.draft.data)
@@ -204,7 +205,7 @@ def edit(comment_id: int) -> Response | str:
             services.edit_comment(
                 comment, current_user, form.body.data, form.chosen_kind(), form.quote.data or ""
             )
-        except services.CommentRefused as refused:
+        except Refused as refused:
             db.session.rollback()
             problem, status = str(refused.message), refused.status
         else:
@@ -248,7 +249,7 @@ def agree(comment_id: int) -> Response:
     comment = comment_or_404(comment_id)
     try:
         services.set_agreement(comment, current_user, agree=request.form.get("agree") != "0")
-    except services.CommentRefused as refused:
+    except Refused as refused:
         db.session.rollback()
         flash(str(refused.message), "error")
         return redirect(_comment_anchor(comment), code=303)

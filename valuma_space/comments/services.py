@@ -28,6 +28,7 @@ from valuma_space.extensions import db
 from valuma_space.materials.markdown import render_comment_markdown
 from valuma_space.materials.models import Section
 from valuma_space.materials.services import WhatsNew, recently_changed
+from valuma_space.refusals import Refused
 from valuma_space.workspaces.models import Workspace
 
 MAX_BODY_LENGTH = 5000
@@ -35,38 +36,28 @@ MAX_QUOTE_LENGTH = 1000
 DRAFT_LIFETIME = timedelta(days=2)
 
 
-class CommentRefused(Exception):
-    """An action the rules do not allow; `message` tells the user why, `status` is its HTTP code."""
-
-    status = 400
-
-    def __init__(self, message: object) -> None:
-        super().__init__(str(message))
-        self.message = message
-
-
-class CommentingClosed(CommentRefused):
+class CommentingClosed(Refused):
     status = 403
 
     def __init__(self) -> None:
         super().__init__(_l("Kommentointi on suljettu. Voit yhä lukea aineistoa ja keskustelua."))
 
 
-class NotYours(CommentRefused):
+class NotYours(Refused):
     status = 403
 
     def __init__(self) -> None:
         super().__init__(_l("Voit muokata ja poistaa vain omia kommenttejasi."))
 
 
-class CannotReply(CommentRefused):
+class CannotReply(Refused):
     def __init__(self) -> None:
         super().__init__(
             _l("Tähän kommenttiin ei voi vastata: se on poistettu, piilotettu tai eri osiosta.")
         )
 
 
-class CannotAgree(CommentRefused):
+class CannotAgree(Refused):
     def __init__(self) -> None:
         super().__init__(
             _l("Voit merkitä samaa mieltä vain muiden näkyvissä oleviin kommentteihin.")
@@ -167,7 +158,7 @@ def edit_comment(
     if comment.author_id != actor.id:
         raise NotYours
     if not policy.allows(comment, actor, Action.EDIT):
-        raise CommentRefused(_l("Poistettua tai piilotettua kommenttia ei voi muokata."))
+        raise Refused(_l("Poistettua tai piilotettua kommenttia ei voi muokata."))
     _ensure_open(comment.section)
     if (body, kind, quote.strip()) == (comment.body_markdown, comment.kind, comment.quote):
         return comment

@@ -13,13 +13,8 @@ from valuma_space.extensions import db
 from valuma_space.materials.markdown import render_markdown
 from valuma_space.materials.models import Page, Section, SectionVersion
 from valuma_space.materials.services import slugify
+from valuma_space.refusals import Refused
 from valuma_space.workspaces.models import Workspace
-
-
-class AuthoringRefused(Exception):
-    def __init__(self, message: object) -> None:
-        super().__init__(str(message))
-        self.message = message
 
 
 @dataclass
@@ -45,7 +40,7 @@ def _unique_slug(model: type, workspace_id: int, wanted: str, exclude_id: int | 
 
 def create_page(workspace: Workspace, title: str, intro: str = "") -> Page:
     if not title.strip():
-        raise AuthoringRefused(_l("Anna sivulle otsikko."))
+        raise Refused(_l("Anna sivulle otsikko."))
     position = (
         db.session.scalar(select(func.count(Page.id)).where(Page.workspace_id == workspace.id)) or 0
     )
@@ -64,7 +59,7 @@ def create_page(workspace: Workspace, title: str, intro: str = "") -> Page:
 
 def update_page(page: Page, title: str, intro: str) -> Page:
     if not title.strip():
-        raise AuthoringRefused(_l("Anna sivulle otsikko."))
+        raise Refused(_l("Anna sivulle otsikko."))
     page.title, page.intro = title.strip(), intro.strip()
     db.session.flush()
     return page
@@ -73,7 +68,7 @@ def update_page(page: Page, title: str, intro: str) -> Page:
 def create_section(page: Page, heading: str, markdown: str, actor: User | None = None) -> Section:
     """A new section starts hidden, so that it can be read through before it is published."""
     if not heading.strip():
-        raise AuthoringRefused(_l("Anna osiolle otsikko."))
+        raise Refused(_l("Anna osiolle otsikko."))
     position = (
         db.session.scalar(select(func.count(Section.id)).where(Section.page_id == page.id)) or 0
     )
@@ -125,7 +120,7 @@ def _check_revision(section: Section, base_revision: int, heading: str, markdown
             else section.body_markdown,
         )
     if not heading.strip():
-        raise AuthoringRefused(_l("Anna osiolle otsikko."))
+        raise Refused(_l("Anna osiolle otsikko."))
 
 
 def save_draft(

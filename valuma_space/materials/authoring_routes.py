@@ -27,6 +27,7 @@ from valuma_space.materials.forms import NewSectionForm, PageForm, SectionEditFo
 from valuma_space.materials.markdown import render_markdown
 from valuma_space.materials.models import Attachment, Page, Section
 from valuma_space.materials.services import section_with_page, workspace_contents
+from valuma_space.refusals import Refused
 from valuma_space.workspaces.services import owned_or_404, workspace_or_404
 
 bp = Blueprint("authoring", __name__)
@@ -129,7 +130,7 @@ def edit_section(section_id: int) -> Response:
     except authoring.EditConflict as conflict:
         db.session.rollback()
         return _editor(section, form, conflict=conflict, status=409)
-    except authoring.AuthoringRefused as refused:
+    except Refused as refused:
         db.session.rollback()
         flash(str(refused.message), "error")
         return _editor(section, form, status=400)
@@ -177,7 +178,7 @@ def upload(section_id: int) -> Response:
             file.filename or "",
             current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024,
         )
-    except authoring.AuthoringRefused as refused:
+    except Refused as refused:
         db.session.rollback()
         flash(str(refused.message), "error")
         return redirect(

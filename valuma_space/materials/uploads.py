@@ -12,8 +12,8 @@ from typing import IO
 from flask_babel import lazy_gettext as _l
 
 from valuma_space.extensions import db
-from valuma_space.materials.authoring import AuthoringRefused
 from valuma_space.materials.models import Attachment, Section
+from valuma_space.refusals import Refused
 
 ZIP_KINDS = {
     "word/": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
@@ -65,7 +65,7 @@ def save_attachment(
 ) -> Attachment:
     detected = detect_type(stream)
     if detected is None:
-        raise AuthoringRefused(
+        raise Refused(
             _l(
                 "Tiedostotyyppiä ei sallita. Sallittuja ovat PDF, DOCX, XLSX, PPTX sekä PNG-, JPEG-, GIF- ja WebP-kuvat."
             )
@@ -81,9 +81,9 @@ def save_attachment(
             while chunk := stream.read(64 * 1024):
                 size += len(chunk)
                 if size > max_bytes:
-                    raise AuthoringRefused(_l("Tiedosto on liian suuri."))
+                    raise Refused(_l("Tiedosto on liian suuri."))
                 out.write(chunk)
-    except AuthoringRefused:
+    except Refused:
         target.unlink(missing_ok=True)  # nothing half-saved
         raise
     attachment = Attachment(

@@ -26,6 +26,7 @@ from valuma_space.modeldesign.models import (
     Theme,
 )
 from valuma_space.params import enum_param, id_param, ids_param
+from valuma_space.refusals import Refused
 from valuma_space.urls import safe_back
 from valuma_space.workspaces.models import Workspace
 from valuma_space.workspaces.services import owned_or_404, workspace_or_404
@@ -116,7 +117,7 @@ def _add_named(add: Callable[[Workspace, str], object], anchor: str) -> Response
     """Criteria and themes are added by name alone, from their boxes on the index page."""
     try:
         add(workspace_or_404(), request.form.get("name", ""))
-    except services.DesignRefused as refused:
+    except Refused as refused:
         flash(str(refused.message), "error")
     else:
         db.session.commit()
@@ -147,7 +148,7 @@ def cell(alternative_id: int, criterion_id: int) -> Response | tuple[str, int]:
             services.assess(
                 alternative, criterion, current_user, int(form.score.data), form.reason.data
             )
-        except (services.DesignRefused, ValueError):
+        except (Refused, ValueError):
             db.session.rollback()
             flash(_("Arvion pitää olla välillä −2…+2."), "error")
         else:
@@ -204,7 +205,7 @@ def comment_themes(comment_id: int) -> Response:
     if new_theme:
         try:
             ids.add(services.add_theme(workspace, new_theme).id)
-        except services.DesignRefused as refused:
+        except Refused as refused:
             flash(str(refused.message), "error")
             return _back_to_comment(comment.id)
     services.set_comment_themes(comment, ids, workspace)

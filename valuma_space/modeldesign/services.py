@@ -28,16 +28,11 @@ from valuma_space.modeldesign.models import (
     comment_themes,
 )
 from valuma_space.modeldesign.signals import comment_linked
+from valuma_space.refusals import Refused
 from valuma_space.validators import NOT_ONE_LINE, is_single_line
 from valuma_space.workspaces.models import Workspace
 
 PUBLISHED_PAGE_SLUG = "mallivaihtoehdot"
-
-
-class DesignRefused(Exception):
-    def __init__(self, message: object) -> None:
-        super().__init__(str(message))
-        self.message = message
 
 
 # --- themes -----------------------------------------------------------------------------------
@@ -50,7 +45,7 @@ CRITERION_NAME_LENGTH = 200
 def add_theme(workspace: Workspace, name: str) -> Theme:
     name = name.strip()
     if not name:
-        raise DesignRefused(_l("Anna teemalle nimi."))
+        raise Refused(_l("Anna teemalle nimi."))
     _check_name(name, THEME_NAME_LENGTH)
     existing = db.session.scalar(
         select(Theme).where(Theme.workspace_id == workspace.id, Theme.name == name)
@@ -150,7 +145,7 @@ def save_alternative(
     status: AlternativeStatus,
 ) -> Alternative:
     if not title.strip():
-        raise DesignRefused(_l("Anna vaihtoehdolle otsikko."))
+        raise Refused(_l("Anna vaihtoehdolle otsikko."))
     if alternative is None:
         position = (
             db.session.scalar(
@@ -171,14 +166,14 @@ def _check_name(name: str, limit: int) -> None:
     """Names of themes and criteria: one line, short enough to store whole (a name cut to fit
     could clash with one that exists)."""
     if len(name) > limit:
-        raise DesignRefused(_l("Nimi voi olla enintään %(n)d merkkiä.", n=limit))
+        raise Refused(_l("Nimi voi olla enintään %(n)d merkkiä.", n=limit))
     if not is_single_line(name):
-        raise DesignRefused(NOT_ONE_LINE)
+        raise Refused(NOT_ONE_LINE)
 
 
 def add_criterion(workspace: Workspace, name: str) -> Criterion:
     if not name.strip():
-        raise DesignRefused(_l("Anna kriteerille nimi."))
+        raise Refused(_l("Anna kriteerille nimi."))
     _check_name(name.strip(), CRITERION_NAME_LENGTH)
     position = (
         db.session.scalar(
@@ -204,7 +199,7 @@ def link_comment(
     note: str,
 ) -> CommentLink:
     if criterion is not None and criterion.workspace_id != alternative.workspace_id:
-        raise DesignRefused(_l("Kriteeri ei kuulu tähän työtilaan."))
+        raise Refused(_l("Kriteeri ei kuulu tähän työtilaan."))
     link = CommentLink(
         comment_id=comment.id,
         alternative_id=alternative.id,
@@ -361,9 +356,9 @@ def assess(
     alternative: Alternative, criterion: Criterion, moderator: User, score: int, reason: str
 ) -> Assessment:
     if score not in range(-2, 3):
-        raise DesignRefused(_l("Arvion pitää olla välillä −2…+2."))
+        raise Refused(_l("Arvion pitää olla välillä −2…+2."))
     if not reason.strip():
-        raise DesignRefused(_l("Perustele arvio."))
+        raise Refused(_l("Perustele arvio."))
     assessment = Assessment(
         alternative_id=alternative.id,
         criterion_id=criterion.id,

@@ -11,7 +11,6 @@ from valuma_space.auth.choices import (
     OrganisationType,
     Region,
 )
-from valuma_space.comments import services as comments
 from valuma_space.comments.loaders import comment_or_404
 from valuma_space.comments.models import (
     COMMENT_KIND_LABELS,
@@ -37,6 +36,7 @@ from valuma_space.moderation.forms import (
 )
 from valuma_space.moderation.models import LOG_ACTION_LABELS, LogAction
 from valuma_space.params import date_param, enum_param, id_param, ids_param, page_param
+from valuma_space.refusals import Refused
 from valuma_space.urls import safe_back
 from valuma_space.workspaces.services import workspace_or_404
 
@@ -198,7 +198,7 @@ def act(comment_id: int) -> Response:
         )
     try:
         action(item, form)
-    except (comments.CommentRefused, ValueError) as refused:
+    except (Refused, ValueError) as refused:
         db.session.rollback()
         message = str(getattr(refused, "message", _("Virheellinen valinta.")))
         return _case_page(_comment(comment_id), form, message, getattr(refused, "status", 400))
@@ -217,7 +217,7 @@ def report(comment_id: int) -> Response | str:
     if form.validate_on_submit():
         try:
             services.report(item, current_user, form.reason.data or "")
-        except comments.CommentRefused as refused:
+        except Refused as refused:
             db.session.rollback()
             problem = str(refused.message)
         else:

@@ -15,7 +15,6 @@ from valuma_space.auth.models import Role, User
 from valuma_space.comments import policy
 from valuma_space.comments.models import Comment, CommentKind, TriageStatus, Visibility
 from valuma_space.comments.policy import Action
-from valuma_space.comments.services import CommentRefused
 from valuma_space.comments.signals import comment_moderated
 from valuma_space.db import utcnow
 from valuma_space.extensions import db
@@ -29,12 +28,13 @@ from valuma_space.moderation.models import (
     Report,
     ReportStatus,
 )
+from valuma_space.refusals import Refused
 from valuma_space.workspaces.models import Workspace
 
 QUEUE_PAGE_SIZE = 50
 
 
-class ReasonRequired(CommentRefused):
+class ReasonRequired(Refused):
     def __init__(self) -> None:
         super().__init__(_l("Kirjoita perustelu: kommentin kirjoittaja näkee sen."))
 
@@ -80,7 +80,7 @@ def _set_visibility(comment: Comment, moderator: User, to: Visibility, reason: s
 def approve(comment: Comment, moderator: User) -> None:
     """A waiting comment becomes visible to everyone."""
     if comment.visibility != Visibility.PENDING:
-        raise CommentRefused(_l("Vain hyväksyntää odottavan kommentin voi hyväksyä."))
+        raise Refused(_l("Vain hyväksyntää odottavan kommentin voi hyväksyä."))
     _set_visibility(comment, moderator, Visibility.VISIBLE)
     db.session.flush()
     comment_moderated.send(comment, moderator=moderator, outcome=ModerationOutcome.APPROVED)
@@ -89,7 +89,7 @@ def approve(comment: Comment, moderator: User) -> None:
 def reject(comment: Comment, moderator: User, reason: str) -> None:
     """A waiting comment is refused; only its author sees it, with the reason."""
     if comment.visibility != Visibility.PENDING:
-        raise CommentRefused(_l("Vain hyväksyntää odottavan kommentin voi hylätä."))
+        raise Refused(_l("Vain hyväksyntää odottavan kommentin voi hylätä."))
     if not reason.strip():
         raise ReasonRequired
     _set_visibility(comment, moderator, Visibility.HIDDEN, reason.strip())
@@ -102,7 +102,7 @@ def reject(comment: Comment, moderator: User, reason: str) -> None:
 def hide(comment: Comment, moderator: User, reason: str) -> None:
     """Hide a comment; participants see the reason in its place. Open reports are upheld."""
     if comment.visibility == Visibility.DELETED:
-        raise CommentRefused(_l("Kirjoittaja on jo poistanut kommentin."))
+        raise Refused(_l("Kirjoittaja on jo poistanut kommentin."))
     if not reason.strip():
         raise ReasonRequired
     _set_visibility(comment, moderator, Visibility.HIDDEN, reason.strip())
@@ -115,7 +115,7 @@ def hide(comment: Comment, moderator: User, reason: str) -> None:
 
 def restore(comment: Comment, moderator: User) -> None:
     if comment.visibility != Visibility.HIDDEN:
-        raise CommentRefused(_l("Vain piilotetun kommentin voi palauttaa."))
+        raise Refused(_l("Vain piilotetun kommentin voi palauttaa."))
     _set_visibility(comment, moderator, Visibility.VISIBLE)
     db.session.flush()
     comment_moderated.send(comment, moderator=moderator, outcome=ModerationOutcome.RESTORED)
@@ -126,13 +126,11 @@ def restore(comment: Comment, moderator: User) -> None:
 
 def report(comment: Comment, reporter: User, reason: str) -> Report:
     if comment.author_id == reporter.id:
-        raise CommentRefused(_l("Omaa kommenttia ei voi ilmoittaa."))
+        raise Refused(_l("Omaa kommenttia ei voi ilmoittaa."))
     if not policy.allows(comment, reporter, Action.REPORT):
-        raise CommentRefused(
-            _l("Tätä kommenttia ei voi enää ilmoittaa: se on poistettu tai piilotettu.")
-        )
+        raise Refused(_l("Tätä kommenttia ei voi enää ilmoittaa: se on poistettu tai piilotettu."))
     if not reason.strip():
-        raise CommentRefused(_l("Kerro lyhyesti, miksi kommentti on mielestäsi asiaton."))
+        raise Refused(_l("Kerro lyhyesti, miksi kommentti on mielestäsi asiaton."))
     entry = Report(comment_id=comment.id, reporter_id=reporter.id, reason=reason.strip()[:2000])
     db.session.add(entry)
     db.session.flush()
@@ -177,7 +175,7 @@ def mark_read(comment: Comment, moderator: User) -> None:
 
 def add_note(comment: Comment, moderator: User, body: str) -> ModeratorNote:
     if not body.strip():
-        raise CommentRefused(_l("Kirjoita muistiinpano ennen tallentamista."))
+        raise Refused(_l("Kirjoita muistiinpano ennen tallentamista."))
     note = ModeratorNote(comment_id=comment.id, author_id=moderator.id, body=body.strip())
     db.session.add(note)
     db.session.flush()
