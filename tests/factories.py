@@ -11,8 +11,8 @@ from valuma_space.comments.models import Comment
 from valuma_space.comments.services import add_comment
 from valuma_space.db import utcnow
 from valuma_space.extensions import db
+from valuma_space.materials.authoring import create_page, create_section
 from valuma_space.materials.models import Page, Section
-from valuma_space.materials.services import add_page, add_section
 from valuma_space.workspaces.models import ReadingAccess, Workspace
 
 _sequence = itertools.count(1)
@@ -41,7 +41,9 @@ def make_workspace(
 
 def make_page(workspace: Workspace, title: str | None = None, sections: int = 0) -> Page:
     number = next(_sequence)
-    page = add_page(workspace, title or f"Sivu {number}", f"sivu-{number}", intro="Johdanto.")
+    page = create_page(
+        workspace, title or f"Sivu {number}", "Johdanto.", slug=f"sivu-{number}", published=True
+    )
     for _ in range(sections):
         make_section(page, commit=False)
     db.session.commit()
@@ -52,7 +54,9 @@ def make_section(
     page: Page, heading: str | None = None, body: str = "Osion *teksti*.", commit: bool = True
 ) -> Section:
     number = next(_sequence)
-    section = add_section(page, heading or f"Osio {number}", body, slug=f"osio-{number}")
+    section = create_section(
+        page, heading or f"Osio {number}", body, slug=f"osio-{number}", published=True
+    )
     if commit:
         db.session.commit()
     return section

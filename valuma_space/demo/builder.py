@@ -13,9 +13,8 @@ from valuma_space.auth.services import ensure_user
 from valuma_space.db import utcnow
 from valuma_space.demo import content
 from valuma_space.extensions import db
-from valuma_space.materials.authoring import publish_text
+from valuma_space.materials.authoring import create_page, create_section, publish_text
 from valuma_space.materials.models import Page, Section
-from valuma_space.materials.services import add_page, add_section
 from valuma_space.workspaces.models import ReadingAccess, Workspace
 
 DEMO_COMMENT_DAYS = 60
@@ -58,7 +57,7 @@ def build_demo() -> DemoReport:
             select(Page).where(Page.workspace_id == workspace.id, Page.slug == page_data["slug"])
         ).first()
         if page is None:
-            page = add_page(workspace, page_data["title"], page_data["slug"])
+            page = create_page(workspace, page_data["title"], slug=page_data["slug"])
         page.title = page_data["title"]
         page.intro = page_data["intro"]
         page.position = page_position
@@ -71,7 +70,7 @@ def build_demo() -> DemoReport:
                 )
             ).first()
             if section is None:
-                section = add_section(
+                section = create_section(
                     page, section_data["heading"], section_data["body"], slug=section_data["slug"]
                 )
             section.page = page

@@ -38,7 +38,15 @@ def _unique_slug(model: type, workspace_id: int, wanted: str, exclude_id: int | 
     return slug
 
 
-def create_page(workspace: Workspace, title: str, intro: str = "") -> Page:
+def create_page(
+    workspace: Workspace,
+    title: str,
+    intro: str = "",
+    slug: str | None = None,
+    published: bool = False,
+) -> Page:
+    """A new page, last in the workspace. Moderators' new pages start hidden, so that sections
+    can be added before anyone reads it; the demo and tests create published ones."""
     if not title.strip():
         raise Refused(_l("Anna sivulle otsikko."))
     position = (
@@ -48,9 +56,9 @@ def create_page(workspace: Workspace, title: str, intro: str = "") -> Page:
         workspace_id=workspace.id,
         title=title.strip(),
         intro=intro.strip(),
-        slug=_unique_slug(Page, workspace.id, title),
+        slug=slug or _unique_slug(Page, workspace.id, title),
         position=position,
-        is_published=False,
+        is_published=published,
     )
     db.session.add(page)
     db.session.flush()
@@ -65,8 +73,16 @@ def update_page(page: Page, title: str, intro: str) -> Page:
     return page
 
 
-def create_section(page: Page, heading: str, markdown: str, actor: User | None = None) -> Section:
-    """A new section starts hidden, so that it can be read through before it is published."""
+def create_section(
+    page: Page,
+    heading: str,
+    markdown: str,
+    actor: User | None = None,
+    slug: str | None = None,
+    published: bool = False,
+) -> Section:
+    """A new section, last on its page, with its text as version 1. Moderators' new sections
+    start hidden, so that they can be read through before they are published."""
     if not heading.strip():
         raise Refused(_l("Anna osiolle otsikko."))
     position = (
@@ -76,9 +92,9 @@ def create_section(page: Page, heading: str, markdown: str, actor: User | None =
         page_id=page.id,
         workspace_id=page.workspace_id,
         heading=heading.strip(),
-        slug=_unique_slug(Section, page.workspace_id, heading),
+        slug=slug or _unique_slug(Section, page.workspace_id, heading),
         position=position,
-        is_published=False,
+        is_published=published,
         version=0,
     )
     db.session.add(section)
