@@ -85,3 +85,44 @@ def test_flask_db_upgrade_builds_an_empty_sqlite_file(tmp_path: Path) -> None:
             for row in connection.execute("select name from sqlite_master where type='table'")
         }
     assert {"workspaces", "pages", "sections", "users", "alembic_version"} <= tables
+
+
+def test_one_report_per_person_keeps_the_first_and_any_open_one(app: Flask) -> None:
+    """The migration that makes reports unique per person and comment, on data that has
+    duplicates: the first report stays, open if any of that person's was."""
+    import flask_migrate
+    from sqlalchemy import insert, select
+
+    from tests.factories import make_comment, make_page, make_section, make_user, make_workspace
+    from valuma_space.moderation.models import Report, ReportStatus
+
+    flask_migrate.downgrade(revision="e1c32d8b175b")
+    try:
+        section = make_section(make_page(make_workspace(), "Tausta"), "Osio", "Teksti.")
+        comment = make_comment(section, make_user("k@kunta.fi"), "Kommentti.")
+        first, second = make_user("a@kunta.fi").id, make_user("b@kunta.fi").id
+        rows = [
+            (first, ReportStatus.DISMISSED),
+            (first, ReportStatus.OPEN),
+            (second, ReportStatus.DISMISSED),
+            (second, ReportStatus.DISMISSED),
+            (None, ReportStatus.OPEN),
+            (None, ReportStatus.OPEN),
+        ]
+        for reporter_id, status in rows:
+            db.session.execute(
+                insert(Report).values(
+                    comment_id=comment.id, reporter_id=reporter_id, reason="x", status=status
+                )
+            )
+        db.session.commit()
+        db.session.remove()
+    finally:
+        flask_migrate.upgrade()
+    kept = db.session.execute(select(Report.reporter_id, Report.status).order_by(Report.id)).all()
+    assert kept == [
+        (first, ReportStatus.OPEN),
+        (second, ReportStatus.DISMISSED),
+        (None, ReportStatus.OPEN),
+        (None, ReportStatus.OPEN),
+    ]

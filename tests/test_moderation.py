@@ -380,3 +380,25 @@ def test_the_queue_takes_a_fixed_number_of_queries(
     # user, workspace, count, page, status counts, reports, sections, and the page's themes,
     # edited-after-linking marks and the theme list
     assert large <= 10
+
+
+def test_one_report_per_person_and_comment(app: Flask) -> None:
+    from valuma_space.moderation.models import ReportStatus
+    from valuma_space.moderation.services import dismiss_reports, report
+    from valuma_space.refusals import Refused
+
+    section = make_section(make_page(make_workspace(), "Tausta"), "Osio", "Teksti.")
+    comment = make_comment(section, make_user("kirjoittaja@kunta.fi"), "Kommentti.")
+    reporter = make_user("ilmoittaja@kunta.fi")
+    moderator = make_user("moderaattori@valuma.fi", Role.MODERATOR)
+    report(comment, reporter, "Asiaton")
+    db.session.commit()
+    with pytest.raises(Refused, match="jo ilmoittanut"):
+        report(comment, reporter, "Uudelleen")
+    db.session.rollback()
+    dismiss_reports(comment, moderator)
+    db.session.commit()
+    report(comment, reporter, "Muokattu nyt asiattomaksi")  # after a dismissal: reopened
+    db.session.commit()
+    [entry] = db.session.scalars(select(Report)).all()
+    assert (entry.status, entry.reason) == (ReportStatus.OPEN, "Muokattu nyt asiattomaksi")

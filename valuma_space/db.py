@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import DateTime, Engine, Enum, MetaData, event
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -95,5 +96,8 @@ def insert_unless_present(session: Any, model: Any, values: dict[str, Any]) -> b
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    result = session.execute(insert(model).values(**values).on_conflict_do_nothing())
-    return bool(result.rowcount)
+    # RETURNING tells whether a row went in on both engines (rowcount is not reliable for
+    # ORM-enabled inserts on PostgreSQL).
+    statement = insert(model).values(**values).on_conflict_do_nothing()
+    primary_key = sa_inspect(model).primary_key[0]
+    return session.execute(statement.returning(primary_key)).first() is not None

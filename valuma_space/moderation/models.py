@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from valuma_space.db import UTCDateTime, str_enum, utcnow
@@ -31,7 +31,11 @@ class Report(db.Model):
     """A participant's report that a comment breaks the rules."""
 
     __tablename__ = "reports"
-    __table_args__ = (Index(None, "comment_id", "status"),)
+    __table_args__ = (
+        Index(None, "comment_id", "status"),
+        UniqueConstraint("comment_id", "reporter_id"),
+    )
+    """One report per person and comment: reporting again updates it."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))

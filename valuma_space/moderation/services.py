@@ -16,7 +16,7 @@ from valuma_space.comments import policy
 from valuma_space.comments.models import Comment, CommentKind, TriageStatus, Visibility
 from valuma_space.comments.policy import Action
 from valuma_space.comments.signals import comment_moderated
-from valuma_space.db import utcnow
+from valuma_space.db import insert_unless_present, utcnow
 from valuma_space.extensions import db
 from valuma_space.i18n import local_zone
 from valuma_space.materials.models import Page, Section
@@ -131,10 +131,20 @@ def report(comment: Comment, reporter: User, reason: str) -> Report:
         raise Refused(_l("Tätä kommenttia ei voi enää ilmoittaa: se on poistettu tai piilotettu."))
     if not reason.strip():
         raise Refused(_l("Kerro lyhyesti, miksi kommentti on mielestäsi asiaton."))
-    entry = Report(comment_id=comment.id, reporter_id=reporter.id, reason=reason.strip()[:2000])
-    db.session.add(entry)
+    row = {"comment_id": comment.id, "reporter_id": reporter.id, "reason": reason.strip()[:2000]}
+    if not insert_unless_present(db.session, Report, row):
+        earlier = db.session.scalars(
+            select(Report).where(Report.comment_id == comment.id, Report.reporter_id == reporter.id)
+        ).one()
+        if earlier.status == ReportStatus.OPEN:
+            raise Refused(_l("Olet jo ilmoittanut tämän kommentin. Moderaattori käsittelee sen."))
+        # Reported again after a moderator dismissed it (the text may have changed since).
+        earlier.status, earlier.reason = ReportStatus.OPEN, row["reason"]
+        earlier.created_at, earlier.resolved_at = utcnow(), None
     db.session.flush()
-    return entry
+    return db.session.scalars(
+        select(Report).where(Report.comment_id == comment.id, Report.reporter_id == reporter.id)
+    ).one()
 
 
 def _resolve_reports(comment: Comment, status: ReportStatus) -> int:
