@@ -208,7 +208,16 @@ def test_themes_links_and_formula_cells(app: Flask, tmp_path: Path) -> None:
     assert rows[plain.id]["themes"] == rows[plain.id]["model_links"] == ""
     themed = _csv(app, tmp_path, "--theme", "=Kaava")
     assert [int(r["id"]) for r in themed] == [tagged.id]
-    linked = _csv(app, tmp_path, "--alternative", "Malli")
+    linked = _csv(app, tmp_path, "--alternative", "Malli A")
+    assert [int(r["id"]) for r in linked] == [tagged.id]
+    # The alternative is matched by its whole title: "Malli" names none, nor does "Malli AB".
+    assert _csv(app, tmp_path, "--alternative", "Malli") == []
+    other = save_alternative(
+        workspace, None, AlternativeKind.OPERATING_MODEL, "Malli AB", "", AlternativeStatus.DRAFT
+    )
+    link_comment(plain, moderator, other, None, Stance.SUPPORTS, "")
+    db.session.commit()
+    linked = _csv(app, tmp_path, "--alternative", "Malli A")
     assert [int(r["id"]) for r in linked] == [tagged.id]
 
 

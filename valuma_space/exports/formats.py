@@ -282,8 +282,8 @@ class Summary:
             counts["kind"][row.kind] += 1
             for theme in filter(None, row.themes.split("; ")):
                 counts["theme"][theme] += 1
-            for link in filter(None, row.model_links.split("; ")):
-                counts["alternative"][link.split(" – ")[0].split(" (")[0]] += 1
+            for alternative in block.alternatives.get(row.id, ()):
+                counts["alternative"][alternative] += 1
 
 
 def report_html_chunks(

@@ -137,27 +137,46 @@ def _raw(column: Any) -> ColumnElement[Any]:
     return type_coerce(column, NullType())
 
 
-# A comment as read for the export, in this order; the loops below unpack it by position.
-COMMENT_COLUMNS = [
-    _raw(column)
-    for column in (
-        Comment.id,
-        Comment.parent_id,
-        Comment.visibility,
-        Comment.published_at,
-        Comment.created_at,
-        Comment.edited_at,
-        Comment.section_version,
-        Comment.quote,
-        Comment.kind,
-        Comment.agree_count,
-        Comment.triage_status,
-        Comment.by_moderator,
-        Comment.body_markdown,
-        Comment.author_id,
-    )
-]
-ID, PARENT_ID, VISIBILITY, PUBLISHED_AT, AUTHOR_ID = 0, 1, 2, 3, 13
+# A comment as read for the export, declared once: the query reads these columns in this order,
+# and the positions the loops below index by come from the same list.
+READ_FROM_COMMENT = {
+    "id": Comment.id,
+    "parent_id": Comment.parent_id,
+    "visibility": Comment.visibility,
+    "published_at": Comment.published_at,
+    "created_at": Comment.created_at,
+    "edited_at": Comment.edited_at,
+    "section_version": Comment.section_version,
+    "quote": Comment.quote,
+    "kind": Comment.kind,
+    "agree_count": Comment.agree_count,
+    "triage_status": Comment.triage_status,
+    "by_moderator": Comment.by_moderator,
+    "body": Comment.body_markdown,
+    "author_id": Comment.author_id,
+}
+COMMENT_COLUMNS = [_raw(column) for column in READ_FROM_COMMENT.values()]
+_POSITION = {name: position for position, name in enumerate(READ_FROM_COMMENT)}
+ID, PARENT_ID, VISIBILITY, PUBLISHED_AT, AUTHOR_ID = (
+    _POSITION[name] for name in ("id", "parent_id", "visibility", "published_at", "author_id")
+)
+CREATED_AT, KIND, TRIAGE_STATUS = (
+    _POSITION[name] for name in ("created_at", "kind", "triage_status")
+)
+
+
+class ModelLink(NamedTuple):
+    """A comment's link to an alternative, as data: the filters compare its title exactly, the
+    summary counts it, and only the cell writes it as text."""
+
+    alternative: str
+    criterion: str | None
+    stance: str
+
+    def label(self) -> str:
+        if self.criterion:
+            return f"{self.alternative} – {self.criterion} ({self.stance})"
+        return f"{self.alternative} ({self.stance})"
 
 
 PERSON_COLUMNS = [
@@ -224,6 +243,8 @@ class SectionBlock:
     """The rows as plain tuples, which is all CSV needs. The garbage collector lets a tuple of
     text and numbers be, but keeps tracking a named one: 100,000 of those would have it sweep the
     whole application's objects again and again."""
+    alternatives: dict[int, list[str]] = field(default_factory=dict)
+    """Comment id -> the titles of the alternatives it is linked to, for the reports' summary."""
 
     @cached_property
     def rows(self) -> list[ExportRow]:
@@ -308,6 +329,16 @@ class RowReader:
         # include_hidden what was hidden or deleted after everyone saw it, too.
         self.included = policy.exists_publicly if filters.include_hidden else policy.text_is_public
 
+    def block(self, page: Page, section: Section) -> SectionBlock:
+        """The section's rows, with the alternatives each row's comment is linked to."""
+        self._links: dict[int, list[ModelLink]] = {}
+        rows = self.cells(page, section)
+        alternatives = {
+            comment_id: [link.alternative for link in links]
+            for comment_id, links in self._links.items()
+        }
+        return SectionBlock(page, section, rows, alternatives)
+
     def cells(self, page: Page, section: Section) -> list[Cells]:
         comments = _plain(
             self.connection,
@@ -319,6 +350,7 @@ class RowReader:
             return []
         self.authors.read(comments)
         themes, links, notes = self._labels(section.id)
+        self._links = links
         narrowed = self.filters.narrows()
         picked = {
             comment[ID]
@@ -330,11 +362,11 @@ class RowReader:
         # Locals, not attributes, in the loop below: it runs once for every comment exported.
         local, authors = self.local, self.authors
         permalink, page_title, heading = self.permalink, page.title, section.heading
-        theme_text, link_text, note_text = (
-            _joined(themes, "; "),
-            _joined(links, "; "),
-            _joined(notes, " | "),
-        )
+        theme_text, note_text = _joined(themes, "; "), _joined(notes, " | ")
+        link_text = {
+            comment_id: "; ".join(link.label() for link in comment_links)
+            for comment_id, comment_links in links.items()
+        }
         rows: list[Cells] = []
         for comment, depth, root_id in _thread_order(comments):
             (
@@ -403,7 +435,7 @@ class RowReader:
 
     def _labels(
         self, section_id: int
-    ) -> tuple[dict[int, list[str]], dict[int, list[str]], dict[int, list[str]]]:
+    ) -> tuple[dict[int, list[str]], dict[int, list[ModelLink]], dict[int, list[str]]]:
         """Themes, model links and (when asked for) moderators' notes per comment id."""
         connection = self.connection
         themes = _grouped(
@@ -416,26 +448,22 @@ class RowReader:
                 .order_by(Theme.name),
             )
         )
-        links = _grouped(
-            (
-                comment_id,
-                f"{title} – {criterion} ({stance})" if criterion else f"{title} ({stance})",
+        links: dict[int, list[ModelLink]] = defaultdict(list)
+        for comment_id, title, criterion, stance in _plain(
+            connection,
+            select(
+                CommentLink.comment_id,
+                Alternative.title,
+                Criterion.name,
+                _raw(CommentLink.stance),
             )
-            for comment_id, title, criterion, stance in _plain(
-                connection,
-                select(
-                    CommentLink.comment_id,
-                    Alternative.title,
-                    Criterion.name,
-                    _raw(CommentLink.stance),
-                )
-                .join(Alternative, Alternative.id == CommentLink.alternative_id)
-                .outerjoin(Criterion, Criterion.id == CommentLink.criterion_id)
-                .join(Comment, Comment.id == CommentLink.comment_id)
-                .where(Comment.section_id == section_id)
-                .order_by(CommentLink.id),
-            )
-        )
+            .join(Alternative, Alternative.id == CommentLink.alternative_id)
+            .outerjoin(Criterion, Criterion.id == CommentLink.criterion_id)
+            .join(Comment, Comment.id == CommentLink.comment_id)
+            .where(Comment.section_id == section_id)
+            .order_by(CommentLink.id),
+        ):
+            links[comment_id].append(ModelLink(title, criterion, stance))
         notes: dict[int, list[str]] = {}
         if self.filters.include_notes:
             notes = _grouped(
@@ -450,9 +478,10 @@ class RowReader:
         return themes, links, notes
 
     def _matches(
-        self, comment: Cells, themes: dict[int, list[str]], links: dict[int, list[str]]
+        self, comment: Cells, themes: dict[int, list[str]], links: dict[int, list[ModelLink]]
     ) -> bool:
-        comment_id, _, visibility, _, created_at, _, _, _, kind, _, triage_status, *_ = comment
+        comment_id, visibility = comment[ID], comment[VISIBILITY]
+        created_at, kind, triage_status = comment[CREATED_AT], comment[KIND], comment[TRIAGE_STATUS]
         filters = self.filters
         local_day = self.local(created_at)[:10]
         if filters.since and local_day < filters.since.isoformat():
@@ -467,9 +496,8 @@ class RowReader:
             return False
         if filters.theme and filters.theme not in themes.get(comment_id, ()):
             return False
-        return not (
-            filters.alternative
-            and not any(a.startswith(filters.alternative) for a in links.get(comment_id, ()))
+        return not filters.alternative or any(
+            link.alternative == filters.alternative for link in links.get(comment_id, ())
         )
 
 
@@ -488,7 +516,7 @@ def section_blocks(
         query = query.where(Section.slug == filters.section_slug)
     reader = RowReader(filters, base_url)
     for section, page in db.session.execute(query).all():
-        yield SectionBlock(page, section, reader.cells(page, section))
+        yield reader.block(page, section)
 
 
 def model_design(workspace: Workspace) -> dict[str, object]:
