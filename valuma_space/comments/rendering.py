@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from html import unescape
 
-from flask import render_template, url_for
+from flask import get_template_attribute, render_template, url_for
 from flask_babel import gettext as _
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from valuma_space.auth.models import User
 from valuma_space.auth.names import public_name
@@ -181,10 +181,13 @@ def render_thread(section: Section, order: Order, viewer: User | None = None) ->
 
 
 class _Actions:
-    """The per-viewer buttons and links of one page, built from pre-translated pieces.
+    """The per-viewer buttons and links of one page (comments/_actions.html).
 
-    Agree buttons carry their own `formaction` and belong to one form around the whole thread
-    (see materials/section.html), so that the CSRF token appears once per page, not per comment.
+    Each combination of what the viewer may do with a comment is rendered once per page with a
+    placeholder id, and each slot then gets a copy with its comment's id: a page of a thousand
+    comments renders a handful of macros, not a thousand. Agree buttons carry their own
+    `formaction` and belong to one form around the whole thread (see materials/section.html), so
+    that the CSRF token appears once per page, not per comment.
     """
 
     def __init__(
@@ -198,59 +201,31 @@ class _Actions:
         self.viewer_id = self.viewer.id if self.viewer is not None else None
         self.active = self.viewer is not None and accepts_comments
         self.agreed = state.agreed
-        self.usage = {
-            comment_id: escape(_("Huomioitu mallityössä: %(uses)s", uses="; ".join(uses)))
-            for comment_id, uses in usage.items()
-        }
-        if not self.active:
-            return
-        self.urls = {
-            Action.REPLY: url_for("comments.reply", comment_id=int(_ID)),
-            Action.EDIT: url_for("comments.edit", comment_id=int(_ID)),
-            Action.DELETE: url_for("comments.delete", comment_id=int(_ID)),
-            Action.AGREE: url_for("comments.agree", comment_id=int(_ID)),
-            Action.REPORT: url_for("moderation.report", comment_id=int(_ID)),
-        }
-        self.labels = {
-            "reply": escape(_("Vastaa")),
-            "edit": escape(_("Muokkaa")),
-            "delete": escape(_("Poista")),
-            "agree": escape(_("Samaa mieltä")),
-            "unagree": escape(_("Peru samaa mieltä")),
-            "report": escape(_("Ilmoita asiaton kommentti")),
-        }
+        self.usage = usage
+        self.macros = get_template_attribute("comments/_actions.html", "actions")
+        self.notes = get_template_attribute("comments/_actions.html", "usage_note")
+        self.rendered: dict[tuple[frozenset[Action], bool], str] = {}
 
     def html(self, comment_id: int, state: policy.CommentState) -> str:
         used = self.usage.get(comment_id)
         own = state.author_id is not None and state.author_id == self.viewer_id
-        note = f'<p class="usage-note">{used}</p>' if used and own else ""
+        note = (
+            str(self.notes(_("Huomioitu mallityössä: %(uses)s", uses="; ".join(used))))
+            if used and own
+            else ""
+        )
         if not self.active:
             return note
-        allowed = policy.allowed_from(state, self.viewer)
-        cid = str(comment_id)
-        labels = self.labels
-        # The author's name, the comment's heading, tells a screen reader which comment.
-        about = f'aria-describedby="c{cid}-by"'
-        links = [
-            f'<a href="{self.urls[action].replace(_ID, cid)}" {about}>{labels[action.value]}</a>'
-            for action in (Action.REPLY, Action.EDIT, Action.DELETE)
-            if action in allowed
-        ]
-        html = " ".join(links)
-        if Action.AGREE in allowed:
-            agreed = comment_id in self.agreed
-            html += (
-                f'<button type="submit" formaction="{self.urls[Action.AGREE].replace(_ID, cid)}" '
-                f'name="agree" value="{"0" if agreed else "1"}" class="button-link" {about} '
-                f'aria-pressed="{"true" if agreed else "false"}">'
-                f"{labels['unagree'] if agreed else labels['agree']}</button>"
+        allowed = policy.allowed_from(state, self.viewer) - {Action.MODERATE}
+        if not allowed:
+            return note
+        key = (allowed, comment_id in self.agreed and Action.AGREE in allowed)
+        template = self.rendered.get(key)
+        if template is None:
+            template = self.rendered[key] = str(
+                self.macros({action.value for action in allowed}, key[1], int(_ID))
             )
-        if Action.REPORT in allowed:
-            html += (
-                f' <a class="report-link" href="{self.urls[Action.REPORT].replace(_ID, cid)}" '
-                f"{about}>{labels['report']}</a>"
-            )
-        return f'{note}<div class="comment-actions">{html}</div>' if html else note
+        return note + template.replace(_ID, str(comment_id))
 
 
 def thread_html(
