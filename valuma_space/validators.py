@@ -6,7 +6,8 @@ import re
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import StopValidation, ValidationError
+from wtforms import StringField
+from wtforms.validators import Length, StopValidation, ValidationError
 
 # Line breaks, tabs and the other C0 and C1 control characters, and Unicode's line and
 # paragraph separators: none belongs in a title, a name or a subject line.
@@ -41,3 +42,8 @@ class NotBlank:
         if not str(field.data or "").strip():
             field.errors[:] = []
             raise StopValidation(str(self.message))
+
+
+def title_field(label: object, missing: object, max_length: int = 200) -> Any:
+    """A title's or heading's field: given, one line, and no longer than its column."""
+    return StringField(label, validators=[NotBlank(missing), Length(max=max_length), SingleLine()])

@@ -12,18 +12,11 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
-from valuma_space.validators import NotBlank, SingleLine
+from valuma_space.validators import title_field
 
 
 class SettingsForm(FlaskForm):
-    title = StringField(
-        _l("Otsikko"),
-        validators=[
-            NotBlank(_l("Anna työtilalle otsikko.")),
-            Length(max=200),
-            SingleLine(),
-        ],
-    )
+    title = title_field(_l("Otsikko"), _l("Anna työtilalle otsikko."))
     summary = TextAreaField(_l("Tiivistelmä"), validators=[Length(max=3000)], render_kw={"rows": 4})
     comments_open_at = DateTimeLocalField(
         _l("Kommentointi alkaa (Suomen aikaa)"), format="%Y-%m-%dT%H:%M", validators=[Optional()]

@@ -3,46 +3,25 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, IntegerField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, TextAreaField
 from wtforms.validators import Length
 
-from valuma_space.validators import NotBlank, SingleLine
+from valuma_space.validators import title_field
 
 
 class PageForm(FlaskForm):
-    title = StringField(
-        _l("Sivun otsikko"),
-        validators=[
-            NotBlank(_l("Anna sivulle otsikko.")),
-            Length(max=200),
-            SingleLine(),
-        ],
-    )
+    title = title_field(_l("Sivun otsikko"), _l("Anna sivulle otsikko."))
     intro = TextAreaField(
         _l("Johdanto (valinnainen)"), validators=[Length(max=2000)], render_kw={"rows": 3}
     )
 
 
 class NewSectionForm(FlaskForm):
-    heading = StringField(
-        _l("Osion otsikko"),
-        validators=[
-            NotBlank(_l("Anna osiolle otsikko.")),
-            Length(max=200),
-            SingleLine(),
-        ],
-    )
+    heading = title_field(_l("Osion otsikko"), _l("Anna osiolle otsikko."))
 
 
 class SectionEditForm(FlaskForm):
-    heading = StringField(
-        _l("Osion otsikko"),
-        validators=[
-            NotBlank(_l("Anna osiolle otsikko.")),
-            Length(max=200),
-            SingleLine(),
-        ],
-    )
+    heading = title_field(_l("Osion otsikko"), _l("Anna osiolle otsikko."))
     body = TextAreaField(
         _l("Teksti (Markdown)"),
         validators=[Length(max=100_000, message=_l("Teksti on liian pitkä."))],

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import RadioField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from valuma_space.modeldesign.models import ALTERNATIVE_KIND_LABELS, ALTERNATIVE_STATUS_LABELS
-from valuma_space.validators import NotBlank, SingleLine
+from valuma_space.validators import title_field
 
 
 class AlternativeForm(FlaskForm):
@@ -15,14 +15,7 @@ class AlternativeForm(FlaskForm):
         choices=[SelectChoice(k.value, label) for k, label in ALTERNATIVE_KIND_LABELS.items()],
         default="operating_model",
     )
-    title = StringField(
-        _l("Otsikko"),
-        validators=[
-            NotBlank(_l("Anna vaihtoehdolle otsikko.")),
-            Length(max=200),
-            SingleLine(),
-        ],
-    )
+    title = title_field(_l("Otsikko"), _l("Anna vaihtoehdolle otsikko."))
     description = TextAreaField(
         _l("Kuvaus (Markdown)"), validators=[Length(max=50_000)], render_kw={"rows": 8}
     )
