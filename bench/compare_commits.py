@@ -51,7 +51,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("bench", nargs=argparse.REMAINDER)
     args = parser.parse_args()
-    base_tree = Path(tempfile.mkdtemp(prefix="valuma-base-")) / "tree"
+    # Beside its own shared/, as this tree is: the benchmarks read shared/reference.
+    folder = Path(tempfile.mkdtemp(prefix="valuma-base-"))
+    (folder / "shared").symlink_to(ROOT.parent / "shared")
+    base_tree = folder / "main"
     subprocess.run(
         [GIT, "worktree", "add", "--detach", str(base_tree), args.base],
         cwd=ROOT,
