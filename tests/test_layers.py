@@ -20,9 +20,10 @@ from valuma_space.materials.models import Section
 PACKAGE = Path(__file__).resolve().parent.parent / "valuma_space"
 TRANSACTION = re.compile(r"\.(commit|rollback)\(\)")
 
-# The owners of transactions: requests (views and the request hook that records visits), the
-# command line, and the mail sender's loop. Everything else flushes.
-OWNERS = {"cli.py", "mail/sender.py", "auth/login.py"}
+# The owners of transactions: requests (views, their refusal helper in views.py, and the request
+# hook that records visits), the command line, and the mail sender's loop. Everything else
+# flushes.
+OWNERS = {"cli.py", "mail/sender.py", "auth/login.py", "views.py"}
 
 
 def _owner(path: Path) -> bool:

@@ -9,7 +9,7 @@ from valuma_space.access import Access, access
 from valuma_space.admin import workspace_services as services
 from valuma_space.admin.workspace_forms import InvitationForm, SettingsForm
 from valuma_space.extensions import db
-from valuma_space.refusals import Refused
+from valuma_space.views import attempt, form_status
 from valuma_space.workspaces.services import workspace_or_404
 
 bp = Blueprint("workspace_admin", __name__, url_prefix="/hallinta")
@@ -22,12 +22,9 @@ def settings() -> Response | str:
     form = SettingsForm()
     problem = None
     if form.validate_on_submit():
-        try:
-            services.update_settings(workspace, current_user, form.data)
-        except Refused as refused:
-            db.session.rollback()
-            problem = str(refused.message)
-        else:
+        saved = attempt(lambda: services.update_settings(workspace, current_user, form.data))
+        problem = saved.problem
+        if saved.refused is None:
             db.session.commit()
             flash(_("Asetukset on tallennettu."), "success")
             return redirect(url_for("workspace_admin.settings"))
@@ -75,7 +72,7 @@ def invitations() -> Response | str:
             )
         return redirect(url_for("workspace_admin.invitations"))
     rows = services.invitation_rows(workspace)
-    status = 400 if form.errors else 200
+    status = form_status(form)
     return Response(
         render_template("workspaces/invitations.html", form=form, rows=rows, workspace=workspace),
         status=status,

@@ -35,6 +35,7 @@ from valuma_space.auth.throttle import KNOWN_COOKIE
 from valuma_space.auth.tokens import TokenCheck, TokenPurpose, check_token
 from valuma_space.extensions import csrf, db, limiter
 from valuma_space.urls import safe_next
+from valuma_space.views import form_status
 
 bp = Blueprint("auth", __name__)
 
@@ -78,7 +79,7 @@ def login() -> Response | tuple[str, int]:
             services.request_sign_in(email, _locale(), safe_next(form.next.data))
             db.session.commit()
         return redirect(url_for("auth.check_email"))
-    status = 400 if form.errors else 200
+    status = form_status(form)
     return render_template("auth/login.html", form=form), status
 
 
@@ -168,7 +169,7 @@ def profile() -> Response | tuple[str, int]:
         db.session.commit()
         flash(_("Profiilisi on tallennettu."), "success")
         return redirect(safe_next(form.next.data, default=url_for("auth.profile")))
-    status = 400 if form.errors else 200
+    status = form_status(form)
     return render_template(
         "auth/profile.html", form=form, welcome=welcome, logout_form=LogoutForm()
     ), status
@@ -207,7 +208,7 @@ def change_email() -> Response | tuple[str, int]:
             "success",
         )
         return redirect(url_for("auth.profile"))
-    return render_template("auth/change_email.html", form=form), 400 if form.errors else 200
+    return render_template("auth/change_email.html", form=form), form_status(form)
 
 
 @bp.route("/profiili/sahkoposti/vahvista/<token>", methods=["GET", "POST"])
@@ -219,7 +220,7 @@ def confirm_email_change(token: str) -> Response:
         check = check_token(token, TokenPurpose.CHANGE_EMAIL)
         if check.problem is not None:
             return _no_store(_link_problem(check, status=400))
-        status = 400 if form.errors else 200
+        status = form_status(form)
         page = render_template("auth/confirm_email_change.html", form=form, email=check.token.email)
         return _no_store(Response(page, status=status))
     try:
@@ -256,4 +257,4 @@ def delete_account() -> Response | tuple[str, int]:
         session.clear()
         flash(_("Tilisi on poistettu."), "success")
         return redirect(url_for("materials.home"))
-    return render_template("auth/delete_account.html", form=form), 400 if form.errors else 200
+    return render_template("auth/delete_account.html", form=form), form_status(form)

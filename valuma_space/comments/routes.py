@@ -24,7 +24,7 @@ from valuma_space.comments.policy import Action
 from valuma_space.extensions import csrf, db, login_manager
 from valuma_space.materials.markdown import render_comment_markdown
 from valuma_space.materials.services import section_with_page
-from valuma_space.refusals import Refused
+from valuma_space.views import attempt
 from valuma_space.workspaces.services import workspace_or_404
 
 bp = Blueprint("comments", __name__)
@@ -81,8 +81,8 @@ def create(slug: str) -> Response:
             return _show_again(workspace, section, form, None, services.CannotReply())
     if not form.validate_on_submit():
         return _show_again(workspace, section, form, parent)
-    try:
-        comment, _created = services.add_comment(
+    added = attempt(
+        lambda: services.add_comment(
             section,
             current_user,
             form.body.data,
@@ -91,9 +91,10 @@ def create(slug: str) -> Response:
             parent=parent,
             idempotency_key=form.idempotency_key.data,
         )
-    except Refused as refused:
-        db.session.rollback()
-        return _show_again(workspace, section, form, parent, refused)
+    )
+    if added.refused is not None or added.result is None:
+        return _show_again(workspace, section, form, parent, added.refused)
+    comment, _created = added.result
     services.discard_draft(form.draft.data)
     db.session.commit()
     return redirect(_comment_anchor(comment), code=303)
@@ -201,13 +202,13 @@ def edit(comment_id: int) -> Response | str:
         if draft is not None and draft.comment_id == comment.id:
             _fill_from_draft(form, draft)
     elif form.validate_on_submit():
-        try:
-            services.edit_comment(
+        edited = attempt(
+            lambda: services.edit_comment(
                 comment, current_user, form.body.data, form.chosen_kind(), form.quote.data or ""
             )
-        except Refused as refused:
-            db.session.rollback()
-            problem, status = str(refused.message), refused.status
+        )
+        if edited.refused is not None:
+            problem, status = edited.problem, edited.status
         else:
             services.discard_draft(form.draft.data)
             db.session.commit()
@@ -247,11 +248,13 @@ def delete(comment_id: int) -> Response | str:
 @access(Access.SIGNED_IN)
 def agree(comment_id: int) -> Response:
     comment = comment_or_404(comment_id)
-    try:
-        services.set_agreement(comment, current_user, agree=request.form.get("agree") != "0")
-    except Refused as refused:
-        db.session.rollback()
-        flash(str(refused.message), "error")
+    agreed = attempt(
+        lambda: services.set_agreement(
+            comment, current_user, agree=request.form.get("agree") != "0"
+        )
+    )
+    if agreed.refused is not None:
+        flash(agreed.problem, "error")
         return redirect(_comment_anchor(comment), code=303)
     db.session.commit()
     return redirect(_comment_anchor(comment), code=303)

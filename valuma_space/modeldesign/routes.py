@@ -28,6 +28,7 @@ from valuma_space.modeldesign.models import (
 from valuma_space.params import enum_param, id_param, ids_param
 from valuma_space.refusals import Refused
 from valuma_space.urls import safe_back
+from valuma_space.views import attempt, form_status
 from valuma_space.workspaces.models import Workspace
 from valuma_space.workspaces.services import owned_or_404, workspace_or_404
 
@@ -98,7 +99,7 @@ def alternative(alternative_id: int) -> Response | tuple[str, int]:
         return redirect(url_for("design.alternative", alternative_id=item.id), code=303)
     page = services.alternative_page(item)
     html = render_template("modeldesign/alternative.html", page=page, form=form, **LABELS)
-    return html, 400 if form.errors else 200
+    return html, form_status(form)
 
 
 @bp.post("/kriteerit")
@@ -115,10 +116,9 @@ def add_theme() -> Response:
 
 def _add_named(add: Callable[[Workspace, str], object], anchor: str) -> Response:
     """Criteria and themes are added by name alone, from their boxes on the index page."""
-    try:
-        add(workspace_or_404(), request.form.get("name", ""))
-    except Refused as refused:
-        flash(str(refused.message), "error")
+    added = attempt(lambda: add(workspace_or_404(), request.form.get("name", "")))
+    if added.refused is not None:
+        flash(added.problem, "error")
     else:
         db.session.commit()
     return redirect(url_for("design.index", _anchor=anchor), code=303)
@@ -172,7 +172,7 @@ def cell(alternative_id: int, criterion_id: int) -> Response | tuple[str, int]:
         form=form,
         **LABELS,
     )
-    return html, 400 if form.errors else 200
+    return html, form_status(form)
 
 
 @bp.post("/julkaise")
@@ -203,11 +203,11 @@ def comment_themes(comment_id: int) -> Response:
     ids = set(ids_param(request.form.getlist("themes")))
     new_theme = request.form.get("new_theme", "").strip()
     if new_theme:
-        try:
-            ids.add(services.add_theme(workspace, new_theme).id)
-        except Refused as refused:
-            flash(str(refused.message), "error")
+        added = attempt(lambda: services.add_theme(workspace, new_theme))
+        if added.refused is not None or added.result is None:
+            flash(added.problem, "error")
             return _back_to_comment(comment.id)
+        ids.add(added.result.id)
     services.set_comment_themes(comment, ids, workspace)
     db.session.commit()
     flash(_("Teemat on tallennettu."), "success")

@@ -38,6 +38,7 @@ from valuma_space.moderation.models import LOG_ACTION_LABELS, LogAction
 from valuma_space.params import date_param, enum_param, id_param, ids_param, page_param
 from valuma_space.refusals import Refused
 from valuma_space.urls import safe_back
+from valuma_space.views import attempt
 from valuma_space.workspaces.services import workspace_or_404
 
 bp = Blueprint("moderation", __name__)
@@ -215,12 +216,9 @@ def report(comment_id: int) -> Response | str:
     form = ReportForm()
     problem = None
     if form.validate_on_submit():
-        try:
-            services.report(item, current_user, form.reason.data or "")
-        except Refused as refused:
-            db.session.rollback()
-            problem = str(refused.message)
-        else:
+        reported = attempt(lambda: services.report(item, current_user, form.reason.data or ""))
+        problem = reported.problem
+        if reported.refused is None:
             db.session.commit()
             flash(_("Kiitos ilmoituksesta. Moderaattori käsittelee sen."), "success")
             return redirect(url_for("comments.permalink", comment_id=item.id), code=303)

@@ -31,6 +31,7 @@ from valuma_space.notifications.forms import (
 from valuma_space.notifications.mentions import name_suggestions
 from valuma_space.notifications.models import SUBSCRIPTION_LABELS
 from valuma_space.params import page_param
+from valuma_space.views import form_status
 
 bp = Blueprint("notifications", __name__)
 
@@ -78,7 +79,7 @@ def settings() -> Response | tuple[str, int]:
         db.session.commit()
         flash(_("Ilmoitusasetuksesi on tallennettu."), "success")
         return redirect(url_for("notifications.settings"))
-    status = 400 if form.errors else 200
+    status = form_status(form)
     return render_template("notifications/settings.html", form=form), status
 
 
