@@ -205,6 +205,7 @@ class _Actions:
         self.macros = get_template_attribute("comments/_actions.html", "actions")
         self.notes = get_template_attribute("comments/_actions.html", "usage_note")
         self.rendered: dict[tuple[frozenset[Action], bool], str] = {}
+        self.allowed: dict[tuple[object, bool, bool], frozenset[Action]] = {}
 
     def html(self, comment_id: int, state: policy.CommentState) -> str:
         used = self.usage.get(comment_id)
@@ -216,10 +217,17 @@ class _Actions:
         )
         if not self.active:
             return note
-        allowed = policy.allowed_from(state, self.viewer) - {Action.MODERATE}
+        # What a viewer may do depends on the state and on whose comment it is, and a thread
+        # has only a few such combinations: the policy is asked once for each, not per comment.
+        kind = (state.visibility, state.published, own)
+        allowed = self.allowed.get(kind)
+        if allowed is None:
+            allowed = self.allowed[kind] = policy.allowed_from(state, self.viewer) - {
+                Action.MODERATE
+            }
         if not allowed:
             return note
-        key = (allowed, comment_id in self.agreed and Action.AGREE in allowed)
+        key = (allowed, Action.AGREE in allowed and comment_id in self.agreed)
         template = self.rendered.get(key)
         if template is None:
             template = self.rendered[key] = str(
