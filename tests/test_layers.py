@@ -54,8 +54,8 @@ def test_nobody_bumps_the_thread_version_by_hand() -> None:
         caller.startswith(("comments/signals.py", "comments/services.py")) for caller in callers
     ), callers
     inside_services = [c for c in callers if c.startswith("comments/services.py")]
-    # forget_author and delete_all_comments_of run only from the account-deletion subscriber.
-    assert len(inside_services) == 2, inside_services
+    # forget_author, which runs only from the account-deletion subscriber.
+    assert len(inside_services) == 1, inside_services
 
 
 @pytest.fixture

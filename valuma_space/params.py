@@ -28,12 +28,17 @@ MAX_ID = 2**31 - 1
 MAX_PAGE = 100_000
 
 
-def id_param(value: str | None) -> int | None:
-    """An id from a form or a query: a whole number that a row could have, else None."""
+def _whole_number(value: str | None) -> int | None:
+    """Digits 0-9 only: not a sign, a space, or other scripts' digits that int() would take."""
     if not value or not value.isascii() or not value.isdecimal():
         return None
-    number = int(value)
-    return number if 0 < number <= MAX_ID else None
+    return int(value)
+
+
+def id_param(value: str | None) -> int | None:
+    """An id from a form or a query: a whole number that a row could have, else None."""
+    number = _whole_number(value)
+    return number if number is not None and 0 < number <= MAX_ID else None
 
 
 def ids_param(values: list[str]) -> list[int]:
@@ -42,6 +47,5 @@ def ids_param(values: list[str]) -> list[int]:
 
 def page_param(value: str | None) -> int:
     """A page number: 1 unless a sensible one was given."""
-    if not value or not value.isascii() or not value.isdecimal():
-        return 1
-    return min(max(int(value), 1), MAX_PAGE)
+    number = _whole_number(value)
+    return 1 if number is None else min(max(number, 1), MAX_PAGE)

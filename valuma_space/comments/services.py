@@ -386,12 +386,8 @@ def forget_author(user: User, delete_comments: bool) -> None:
 
 
 def delete_all_comments_of(user: User) -> None:
-    """For an account deleted with its comments: each shows as removed, replies stay."""
-    section_ids = list(
-        db.session.scalars(
-            select(Comment.section_id).where(Comment.author_id == user.id).distinct()
-        )
-    )
+    """For an account deleted with its comments: each shows as removed, replies stay. The
+    threads' versions follow in forget_author, which calls this."""
     db.session.execute(
         update(Comment)
         .where(Comment.author_id == user.id)
@@ -403,7 +399,6 @@ def delete_all_comments_of(user: User) -> None:
             CommentRevision.comment_id.in_(select(Comment.id).where(Comment.author_id == user.id))
         )
     )
-    bump_discussion(*section_ids)
 
 
 # --- drafts that outlive a session ------------------------------------------------------------

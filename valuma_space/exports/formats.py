@@ -189,16 +189,13 @@ def _threads_json(rows: list[ExportRow], include_notes: bool) -> str:
     open_ids: list[object] = []  # the comments whose "replies" list is being written
     has_items = [False]  # per open list: whether it holds a node already
     for row in rows:
-        if row.parent_id in open_ids:
-            while open_ids[-1] != row.parent_id:
-                out.append("]}")
-                open_ids.pop()
-                has_items.pop()
-        else:  # a root, or a reply whose parent is not in the export
-            while open_ids:
-                out.append("]}")
-                open_ids.pop()
-                has_items.pop()
+        # Close the replies of everything below the row's parent; a root, or a reply whose
+        # parent is not in the export, closes them all.
+        parent = row.parent_id if row.parent_id in open_ids else None
+        while open_ids and open_ids[-1] != parent:
+            out.append("]}")
+            open_ids.pop()
+            has_items.pop()
         node = {
             key: value
             for key, value in zip(ExportRow._fields, row, strict=True)

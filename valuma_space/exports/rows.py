@@ -331,15 +331,15 @@ class RowReader:
 
     def block(self, page: Page, section: Section) -> SectionBlock:
         """The section's rows, with the alternatives each row's comment is linked to."""
-        self._links: dict[int, list[ModelLink]] = {}
-        rows = self.cells(page, section)
+        rows, links = self.cells(page, section)
         alternatives = {
-            comment_id: [link.alternative for link in links]
-            for comment_id, links in self._links.items()
+            comment_id: [link.alternative for link in comment_links]
+            for comment_id, comment_links in links.items()
         }
         return SectionBlock(page, section, rows, alternatives)
 
-    def cells(self, page: Page, section: Section) -> list[Cells]:
+    def cells(self, page: Page, section: Section) -> tuple[list[Cells], dict[int, list[ModelLink]]]:
+        """The section's rows, and the model links of its comments (as data, for the block)."""
         comments = _plain(
             self.connection,
             select(*COMMENT_COLUMNS)
@@ -347,10 +347,9 @@ class RowReader:
             .order_by(Comment.created_at, Comment.id),
         )
         if not comments:
-            return []
+            return [], {}
         self.authors.read(comments)
         themes, links, notes = self._labels(section.id)
-        self._links = links
         narrowed = self.filters.narrows()
         picked = {
             comment[ID]
@@ -431,7 +430,7 @@ class RowReader:
                         kind=kind,
                     )
                 )
-        return rows
+        return rows, links
 
     def _labels(
         self, section_id: int

@@ -4,7 +4,6 @@ registers how its kinds of mail are written. mail/sender.py delivers them.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from datetime import datetime
 
@@ -13,8 +12,6 @@ from sqlalchemy import func, select
 from valuma_space.extensions import db
 from valuma_space.mail.models import MailKind, OutboxMessage, OutboxStatus
 from valuma_space.mail.transports import OutgoingMail
-
-log = logging.getLogger(__name__)
 
 
 def enqueue(
