@@ -236,7 +236,7 @@ def known_to(viewer: Any) -> ColumnElement[bool]:
     if _is_staff(user):
         return true()
     if user is None:
-        return and_(_workspace_public_sql(), section_public_sql(), exists_publicly_sql())
+        return and_(_workspace_public_sql(), known_to_readers())
     return and_(section_public_sql(), or_(exists_publicly_sql(), Comment.author_id == user.id))
 
 
