@@ -27,7 +27,7 @@ from tests.helpers import (
 from tests.smtp import RecordingSmtpTransport, SmtpServer, parts
 from valuma_space.auth.models import DigestFrequency, NameDisplay, Role
 from valuma_space.comments.models import Comment
-from valuma_space.db import utcnow
+from valuma_space.db import insert_unless_present, utcnow
 from valuma_space.extensions import db
 from valuma_space.mail.models import MailKind, OutboxMessage, OutboxStatus
 from valuma_space.mail.sender import deliver_due
@@ -254,6 +254,52 @@ def test_hiding_tells_the_author_and_withdraws_what_others_were_told(
     [to_pekka] = _notification_mails(smtp, "pekka@liitto.fi")
     text = parts(to_pekka)["text/plain"]
     assert "Kommenttisi piilotettiin" in text and "Perustelu: Asiaton sävy" in text
+
+
+def test_each_event_is_told_once_and_each_decision_is_an_event(
+    app: Flask, smtp: SmtpServer, section, people
+) -> None:
+    root = make_comment(section, people["maija"], "Maijan kommentti.")
+    reply = make_comment(section, people["pekka"], "Pekan vastaus.", parent=root)
+    # The publication heard again (a second approval racing the first, a signal sent twice)
+    # tells Maija nothing new: the constraint keeps one row per person and event.
+    from valuma_space.notifications import services
+
+    services.comment_published(reply)
+    assert (
+        insert_unless_present(
+            db.session,
+            Notification,
+            {
+                "user_id": people["maija"].id,
+                "kind": "reply",
+                "comment_id": reply.id,
+                "event": "published",
+                "created_at": utcnow(),
+            },
+        )
+        is False
+    )
+    db.session.commit()
+    moderator = _client(app, "moderaattori@valuma.fi")
+    for action, reason in (
+        ("hide", "Asiaton sävy"),
+        ("hide", "Asiaton sävy"),  # the same decision again changes nothing and tells nothing
+        ("restore", ""),
+        ("hide", "Asiaton sävy"),
+    ):
+        moderate(moderator, reply.id, action, reason=reason)
+    told = db.session.execute(
+        select(Notification.user_id, Notification.kind, Notification.outcome)
+        .where(Notification.comment_id == reply.id)
+        .order_by(Notification.id)
+    ).all()
+    assert [(user_id, str(kind), str(outcome)) for user_id, kind, outcome in told] == [
+        (people["maija"].id, "reply", "None"),
+        (people["pekka"].id, "moderation", "hidden"),
+        (people["pekka"].id, "moderation", "restored"),
+        (people["pekka"].id, "moderation", "hidden"),
+    ]
 
 
 def test_how_the_input_was_used_links_and_moderator_replies(

@@ -23,7 +23,8 @@ comment_deleted = _signals.signal("comment-deleted")
 comment_agreed = _signals.signal("comment-agreed")
 """Someone marked or unmarked "Samaa mieltä"."""
 comment_moderated = _signals.signal("comment-moderated")
-"""A moderator approved, rejected, hid or restored it: `moderator`, `outcome`, `reason`."""
+"""A moderator approved, rejected, hid or restored it: `moderator`, `outcome`, `reason`, and
+`decision_id`, which names this decision among the comment's others (its log entry)."""
 
 
 def _comment_changed(comment: Any, **_details: Any) -> None:

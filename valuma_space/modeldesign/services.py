@@ -214,6 +214,7 @@ def link_comment(
         comment,
         moderator=moderator,
         used_in=_used_in(alternative.title, criterion.name if criterion else None),
+        link_id=link.id,
     )
     return link
 

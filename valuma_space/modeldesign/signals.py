@@ -7,4 +7,5 @@ from blinker import Namespace
 _signals = Namespace()
 
 comment_linked = _signals.signal("comment-linked")
-"""A moderator linked a comment (the sender) to an alternative: `moderator`, `used_in`."""
+"""A moderator linked a comment (the sender) to an alternative: `moderator`, `used_in`, and
+`link_id`, which names this link among the comment's others."""

@@ -47,43 +47,54 @@ def log(
     reason: str = "",
     comment: Comment | None = None,
     target_user: User | None = None,
-) -> None:
-    db.session.add(
-        ModerationLogEntry(
-            actor_id=actor.id,
-            actor_email=actor.email,
-            action=action,
-            comment_id=comment.id if comment is not None else None,
-            target_user_id=target_user.id if target_user is not None else None,
-            from_value=from_value,
-            to_value=to_value,
-            reason=reason,
-        )
+) -> ModerationLogEntry:
+    entry = ModerationLogEntry(
+        actor_id=actor.id,
+        actor_email=actor.email,
+        action=action,
+        comment_id=comment.id if comment is not None else None,
+        target_user_id=target_user.id if target_user is not None else None,
+        from_value=from_value,
+        to_value=to_value,
+        reason=reason,
     )
+    db.session.add(entry)
+    return entry
 
 
 # --- visibility -------------------------------------------------------------------------------
 
 
-def _set_visibility(comment: Comment, moderator: User, to: Visibility, reason: str = "") -> None:
+def _decide(
+    comment: Comment,
+    moderator: User,
+    to: Visibility,
+    outcome: ModerationOutcome,
+    reason: str = "",
+) -> None:
+    """Change the comment's visibility, log it and tell those it concerns, the log entry
+    naming the decision. One that changes nothing (the same hiding with the same reason
+    again) is neither logged nor told."""
     if comment.visibility == to and comment.moderation_reason == reason:
         return
-    log(
+    entry = log(
         moderator, LogAction.VISIBILITY, comment.visibility.value, to.value, reason, comment=comment
     )
     comment.visibility = to
     comment.moderation_reason = reason
     if to == Visibility.VISIBLE and comment.published_at is None:
         comment.published_at = utcnow()
+    db.session.flush()
+    comment_moderated.send(
+        comment, moderator=moderator, outcome=outcome, reason=reason, decision_id=entry.id
+    )
 
 
 def approve(comment: Comment, moderator: User) -> None:
     """A waiting comment becomes visible to everyone."""
     if comment.visibility != Visibility.PENDING:
         raise Refused(_l("Vain hyväksyntää odottavan kommentin voi hyväksyä."))
-    _set_visibility(comment, moderator, Visibility.VISIBLE)
-    db.session.flush()
-    comment_moderated.send(comment, moderator=moderator, outcome=ModerationOutcome.APPROVED)
+    _decide(comment, moderator, Visibility.VISIBLE, ModerationOutcome.APPROVED)
 
 
 def reject(comment: Comment, moderator: User, reason: str) -> None:
@@ -92,11 +103,7 @@ def reject(comment: Comment, moderator: User, reason: str) -> None:
         raise Refused(_l("Vain hyväksyntää odottavan kommentin voi hylätä."))
     if not reason.strip():
         raise ReasonRequired
-    _set_visibility(comment, moderator, Visibility.HIDDEN, reason.strip())
-    db.session.flush()
-    comment_moderated.send(
-        comment, moderator=moderator, outcome=ModerationOutcome.REJECTED, reason=reason.strip()
-    )
+    _decide(comment, moderator, Visibility.HIDDEN, ModerationOutcome.REJECTED, reason.strip())
 
 
 def hide(comment: Comment, moderator: User, reason: str) -> None:
@@ -105,20 +112,14 @@ def hide(comment: Comment, moderator: User, reason: str) -> None:
         raise Refused(_l("Kirjoittaja on jo poistanut kommentin."))
     if not reason.strip():
         raise ReasonRequired
-    _set_visibility(comment, moderator, Visibility.HIDDEN, reason.strip())
     _resolve_reports(comment, ReportStatus.UPHELD)
-    db.session.flush()
-    comment_moderated.send(
-        comment, moderator=moderator, outcome=ModerationOutcome.HIDDEN, reason=reason.strip()
-    )
+    _decide(comment, moderator, Visibility.HIDDEN, ModerationOutcome.HIDDEN, reason.strip())
 
 
 def restore(comment: Comment, moderator: User) -> None:
     if comment.visibility != Visibility.HIDDEN:
         raise Refused(_l("Vain piilotetun kommentin voi palauttaa."))
-    _set_visibility(comment, moderator, Visibility.VISIBLE)
-    db.session.flush()
-    comment_moderated.send(comment, moderator=moderator, outcome=ModerationOutcome.RESTORED)
+    _decide(comment, moderator, Visibility.VISIBLE, ModerationOutcome.RESTORED)
 
 
 # --- reports ----------------------------------------------------------------------------------

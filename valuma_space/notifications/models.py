@@ -59,6 +59,9 @@ SUBSCRIPTION_LABELS = {
 }
 
 
+PUBLISHED = "published"
+
+
 class Notification(db.Model):
     """Something that happened which concerns one person, shown in their list in the app and,
     as they choose, mailed to them."""
@@ -67,6 +70,9 @@ class Notification(db.Model):
     __table_args__ = (
         Index(None, "user_id", "created_at"),
         Index(None, "waiting_for_mail", "created_at"),
+        # One notification per person and event: a comment published twice over (approved
+        # by two moderators at once, a signal heard twice) tells each person once.
+        UniqueConstraint("user_id", "comment_id", "event"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,6 +84,11 @@ class Notification(db.Model):
     )
     """What the notification is about and links to: the reply or the mentioning comment, or the
     recipient's own comment that was moderated or used."""
+    event: Mapped[str] = mapped_column(String(40), default=PUBLISHED)
+    """Which of the comment's events this tells of: its publication (`published`), one
+    moderator's decision (`decision:<log entry id>`) or one link to an alternative
+    (`link:<link id>`). A comment is published once but can be hidden, restored and hidden
+    again, and each of those is told."""
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     outcome: Mapped[ModerationOutcome | None] = mapped_column(str_enum(ModerationOutcome))
     detail: Mapped[str] = mapped_column(Text, default="")

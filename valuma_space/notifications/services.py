@@ -16,12 +16,13 @@ from sqlalchemy.orm import joinedload
 from valuma_space.auth.models import DigestFrequency, User
 from valuma_space.comments import policy
 from valuma_space.comments.models import Comment
-from valuma_space.db import utcnow
+from valuma_space.db import insert_unless_present, utcnow
 from valuma_space.extensions import db
 from valuma_space.materials.models import Section
 from valuma_space.moderation.models import ModerationOutcome
 from valuma_space.notifications.mentions import mentioned_users
 from valuma_space.notifications.models import (
+    PUBLISHED,
     SUBSCRIPTION_OF,
     Notification,
     NotificationKind,
@@ -57,21 +58,28 @@ def _notify(
     kind: NotificationKind,
     comment: Comment,
     actor: User | None,
+    event: str = PUBLISHED,
     outcome: ModerationOutcome | None = None,
     detail: str = "",
 ) -> None:
+    """Tell `user` of `event`, unless they caused it or have been told of it already (the
+    constraint decides, so that two requests at once tell them once)."""
     if actor is not None and actor.id == user.id:
         return
-    db.session.add(
-        Notification(
-            user_id=user.id,
-            kind=kind,
-            comment_id=comment.id,
-            actor_id=actor.id if actor is not None else None,
-            outcome=outcome,
-            detail=detail,
-            waiting_for_mail=wants_mail(user, kind),
-        )
+    insert_unless_present(
+        db.session,
+        Notification,
+        {
+            "user_id": user.id,
+            "kind": kind,
+            "comment_id": comment.id,
+            "event": event,
+            "actor_id": actor.id if actor is not None else None,
+            "outcome": outcome,
+            "detail": detail,
+            "waiting_for_mail": wants_mail(user, kind),
+            "created_at": utcnow(),
+        },
     )
 
 
@@ -138,22 +146,40 @@ def comment_published(comment: Comment) -> None:
 
 
 def comment_moderated(
-    comment: Comment, moderator: User, outcome: ModerationOutcome, reason: str = ""
+    comment: Comment,
+    moderator: User,
+    outcome: ModerationOutcome,
+    decision_id: int,
+    reason: str = "",
 ) -> None:
     """Tell the author what a moderator decided about their comment, and, when it became
     visible, everyone the comment concerns."""
     if comment.author is not None:
-        _notify(comment.author, NotificationKind.MODERATION, comment, moderator, outcome, reason)
+        _notify(
+            comment.author,
+            NotificationKind.MODERATION,
+            comment,
+            moderator,
+            f"decision:{decision_id}",
+            outcome,
+            reason,
+        )
     if outcome in {ModerationOutcome.APPROVED, ModerationOutcome.RESTORED}:
         comment_published(comment)
     db.session.flush()
 
 
-def input_linked(comment: Comment, moderator: User, used_in: str) -> None:
+def input_linked(comment: Comment, moderator: User, used_in: str, link_id: int) -> None:
     """Tell the author that their comment now informs an alternative (`used_in` names it)."""
     if comment.author is not None:
-        _notify(comment.author, NotificationKind.INPUT_LINKED, comment, moderator, detail=used_in)
-        db.session.flush()
+        _notify(
+            comment.author,
+            NotificationKind.INPUT_LINKED,
+            comment,
+            moderator,
+            f"link:{link_id}",
+            detail=used_in,
+        )
 
 
 # --- the person's list ------------------------------------------------------------------------

@@ -16,13 +16,15 @@ def _written(comment: Any, **_details: Any) -> None:
 
 
 @comment_moderated.connect
-def _moderated(comment: Any, moderator: Any, outcome: Any, reason: str = "", **_: Any) -> None:
-    services.comment_moderated(comment, moderator, outcome, reason)
+def _moderated(
+    comment: Any, moderator: Any, outcome: Any, decision_id: int, reason: str = "", **_: Any
+) -> None:
+    services.comment_moderated(comment, moderator, outcome, decision_id, reason)
 
 
 @comment_linked.connect
-def _linked(comment: Any, moderator: Any, used_in: str, **_details: Any) -> None:
-    services.input_linked(comment, moderator, used_in)
+def _linked(comment: Any, moderator: Any, used_in: str, link_id: int, **_details: Any) -> None:
+    services.input_linked(comment, moderator, used_in, link_id)
 
 
 # The header shows the unread count on every page: fetched with the user, it costs nothing.
