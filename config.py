@@ -13,6 +13,9 @@ from datetime import timedelta
 
 # Known to everyone, so production refuses it (ProductionConfig.validate).
 DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"  # noqa: S105
+# The demo's organiser, as placeholders (.example never delivers); production sets its own.
+DEMO_SENDER = "VALUMA-hanke <valuma-hanke@valuma.example>"
+DEMO_CONTACT = "tietosuoja@valuma.example"
 
 
 class ConfigError(RuntimeError):
@@ -58,8 +61,8 @@ class Config:
         self.MAIL_USE_SSL = _bool(env.get("MAIL_USE_SSL"))
         self.MAIL_USERNAME = env.get("MAIL_USERNAME") or None
         self.MAIL_PASSWORD = env.get("MAIL_PASSWORD") or None
-        self.MAIL_DEFAULT_SENDER = env.get("MAIL_DEFAULT_SENDER") or "valuma@localhost"
-        self.CONTACT_EMAIL = env.get("CONTACT_EMAIL") or self.MAIL_DEFAULT_SENDER
+        self.MAIL_DEFAULT_SENDER = env.get("MAIL_DEFAULT_SENDER") or DEMO_SENDER
+        self.CONTACT_EMAIL = env.get("CONTACT_EMAIL") or DEMO_CONTACT
 
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI") or "memory://"
         self.UPLOAD_DIR = env.get("UPLOAD_DIR") or None  # None: instance/uploads

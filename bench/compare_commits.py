@@ -8,6 +8,8 @@ this one, alternating A B A B …, ROUNDS times each, and reads the `ratio:` lin
 (each ratio is against the benchmark's own reference, measured in the same run, so machine load
 shared by both halves cancels out). Prints min / median / max per commit and `ratio: X`, the
 median here over the median at the base (the change is within ±10 % when 0.90 ≤ X ≤ 1.10).
+With `--same-bench`, both commits are measured by this tree's copy of the benchmark (which
+reads the tree to measure from VALUMA_TREE), for a change that also changes the benchmark.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ RATIO = re.compile(r"^ratio: ([0-9.]+)", re.MULTILINE)
 
 
 def run(tree: Path, bench: list[str]) -> float:
-    env = {**os.environ, "PYTHONPATH": str(tree)}
+    env = {**os.environ, "PYTHONPATH": str(tree), "VALUMA_TREE": str(tree)}
     result = subprocess.run(
         [sys.executable, *bench], cwd=tree, env=env, capture_output=True, text=True, check=False
     )
@@ -49,6 +51,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", required=True)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--same-bench",
+        action="store_true",
+        help="run this tree's copy of BENCH on both commits (it must honour VALUMA_TREE)",
+    )
     parser.add_argument("bench", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     # Beside its own shared/, as this tree is: the benchmarks read shared/reference.
@@ -61,6 +68,8 @@ def main() -> None:
         check=True,
         capture_output=True,
     )
+    if args.same_bench:
+        args.bench[0] = str((ROOT / args.bench[0]).resolve())
     try:
         base: list[float] = []
         here: list[float] = []

@@ -27,7 +27,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+# The tree whose app is measured: this file's own, or the one bench/compare_commits.py names,
+# so that one revision of the benchmark measures two revisions of the app.
+ROOT = Path(os.environ.get("VALUMA_TREE") or Path(__file__).resolve().parent.parent)
 sys.path.insert(0, str(ROOT))
 VENV_BIN = Path(sys.executable).parent
 FORMATS = ["csv", "xlsx", "json", "report-html", "report-md", "report-docx"]
@@ -110,6 +112,8 @@ def seed(env: dict[str, str], count: int) -> None:
         random.seed(1)
         start = datetime.now(UTC) - timedelta(days=60)
         text = "aluekehittämisen verkostoyhteistyö " * 8
+        # The same seed serves the revisions before and after comments kept their plain text.
+        has_plain_text = hasattr(Comment, "body_text")
         per_section: dict[int, list[int]] = {s: [] for s in sections}
         batch = []
         next_id = 1
@@ -126,6 +130,7 @@ def seed(env: dict[str, str], count: int) -> None:
                     "kind": ("comment", "question", "proposal")[i % 3],
                     "body_markdown": f"Kommentti {i}: {text}",
                     "body_html": f"<p>Kommentti {i}: {text}</p>",
+                    **({"body_text": f"Kommentti {i}: {text}"} if has_plain_text else {}),
                     "quote": "",
                     "visibility": "visible",
                     "agree_count": i % 5,

@@ -17,6 +17,7 @@ from werkzeug.test import TestResponse
 from valuma_space.extensions import db
 from valuma_space.mail.sender import deliver_due
 from valuma_space.mail.transports import OutgoingMail
+from valuma_space.materials.models import Section
 from valuma_space.notifications.digests import queue_digests
 
 _CSRF = re.compile(
@@ -244,3 +245,45 @@ def send_digests(now: datetime | None = None) -> int:
         db.session.commit()
         count += 1
     return count
+
+
+def save_section(
+    client: FlaskClient,
+    section: Section,
+    action: str,
+    heading: str,
+    body: str,
+    base: int | None = None,
+):
+    """Save or publish (`action`) a section's text through its editor, as a moderator does."""
+    page = client.get(f"/hallinta/aineisto/osiot/{section.id}").get_data(as_text=True)
+    revision = (
+        base
+        if base is not None
+        else int(re.search(r'name="base_revision" value="(\d+)"', page).group(1))
+    )
+    return client.post(
+        f"/hallinta/aineisto/osiot/{section.id}",
+        data={
+            "csrf_token": csrf_token(page),
+            "heading": heading,
+            "body": body,
+            "base_revision": revision,
+            "action": action,
+        },
+    )
+
+
+def submit_form_by_name(client: FlaskClient, url: str, changes: dict[str, str]):
+    """The settings form as it stands, with some fields changed and unticked boxes left out."""
+    html = client.get(url).get_data(as_text=True)
+    data = {"csrf_token": csrf_token(html)}
+    for name in ("title", "allowed_email_domains"):
+        value = re.search(rf'name="{name}"[^>]*value="([^"]*)"', html)
+        data[name] = value.group(1) if value else ""
+    data["summary"] = re.search(
+        r'<textarea[^>]*name="summary"[^>]*>\s*([^<]*)</textarea>', html
+    ).group(1)
+    data["reading_access"] = "public"
+    data.update(changes)
+    return client.post(url, data=data)

@@ -21,8 +21,10 @@ from tests.helpers import (
     link_path,
     login_as,
     post_form,
+    save_section,
     send_as,
     sent_mails,
+    submit_form_by_name,
 )
 from valuma_space.auth.models import Role, User
 from valuma_space.db import utcnow
@@ -55,32 +57,6 @@ def _editor(client: FlaskClient, section: Section) -> str:
     return f"/hallinta/aineisto/osiot/{section.id}"
 
 
-def _save(
-    client: FlaskClient,
-    section: Section,
-    action: str,
-    heading: str,
-    body: str,
-    base: int | None = None,
-):
-    page = client.get(_editor(client, section)).get_data(as_text=True)
-    revision = (
-        base
-        if base is not None
-        else int(re.search(r'name="base_revision" value="(\d+)"', page).group(1))
-    )
-    return client.post(
-        _editor(client, section),
-        data={
-            "csrf_token": csrf_token(page),
-            "heading": heading,
-            "body": body,
-            "base_revision": revision,
-            "action": action,
-        },
-    )
-
-
 def test_a_moderator_creates_a_page_and_a_section_that_stay_hidden_until_published(
     app: Flask, workspace, moderator: FlaskClient
 ) -> None:
@@ -102,7 +78,7 @@ def test_a_moderator_creates_a_page_and_a_section_that_stay_hidden_until_publish
     )
     section = db.session.scalars(select(Section)).one()
     assert response.headers["Location"].endswith(f"/hallinta/aineisto/osiot/{section.id}")
-    _save(moderator, section, "publish", "Ohjelma", "Klo 13 alkaen *esitykset*.")
+    save_section(moderator, section, "publish", "Ohjelma", "Klo 13 alkaen *esitykset*.")
     visitor = app.test_client()
     assert visitor.get(f"/osio/{section.slug}").status_code == 404
     assert "Seminaarin aineisto" not in visitor.get("/").get_data(as_text=True)
@@ -119,13 +95,13 @@ def test_a_moderator_creates_a_page_and_a_section_that_stay_hidden_until_publish
 def test_drafts_stay_private_and_publishing_keeps_the_earlier_version(
     app: Flask, section, moderator: FlaskClient
 ) -> None:
-    preview = _save(moderator, section, "preview", "Tavoitteet", "Uusi **luonnos**")
+    preview = save_section(moderator, section, "preview", "Tavoitteet", "Uusi **luonnos**")
     assert "<strong>luonnos</strong>" in preview.get_data(as_text=True)
-    _save(moderator, section, "draft", "Tavoitteet", "Uusi luonnos")
+    save_section(moderator, section, "draft", "Tavoitteet", "Uusi luonnos")
     visitor = app.test_client()
     assert "Uusi luonnos" not in visitor.get(f"/osio/{section.slug}").get_data(as_text=True)
     assert "Uusi luonnos" in moderator.get(_editor(moderator, section)).get_data(as_text=True)
-    _save(
+    save_section(
         moderator,
         section,
         "publish",
@@ -162,7 +138,7 @@ def test_a_comment_says_when_it_was_written_on_an_earlier_version(
     make_comment(section, author, "Hyvä tavoite", quote="kartoittaa vaihtoehdot")
     visitor = app.test_client()
     assert "aiempaan versioon" not in visitor.get(f"/osio/{section.slug}").get_data(as_text=True)
-    _save(moderator, section, "publish", "Tavoitteet", "Selvitys arvioi mallit.")
+    save_section(moderator, section, "publish", "Tavoitteet", "Selvitys arvioi mallit.")
     html = visitor.get(f"/osio/{section.slug}").get_data(as_text=True)
     link = re.search(r'<a href="([^"]+)">Kirjoitettu aiempaan versioon \(1\)', html)
     assert link and link.group(1) == f"/osio/{section.slug}/historia/1/2"
@@ -178,12 +154,14 @@ def test_two_moderators_editing_at_once_see_a_conflict(
     login_as(other, "toinen@valuma.fi")
     base = section.edit_revision
     assert (
-        _save(
+        save_section(
             moderator, section, "publish", "Tavoitteet", "Ensimmäisen muokkaajan teksti", base=base
         ).status_code
         == 303
     )
-    response = _save(other, section, "publish", "Tavoitteet", "Toisen muokkaajan teksti", base=base)
+    response = save_section(
+        other, section, "publish", "Tavoitteet", "Toisen muokkaajan teksti", base=base
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "Ensimmäisen muokkaajan teksti" in html and "Toisen muokkaajan teksti" in html
@@ -267,21 +245,6 @@ def test_settings_decide_when_comments_are_taken_and_who_reads(
     assert app.test_client().get(f"/osio/{section.slug}").status_code == 302
 
 
-def submit_form_by_name(client: FlaskClient, url: str, changes: dict[str, str]):
-    """The settings form as it stands, with some fields changed and unticked boxes left out."""
-    html = client.get(url).get_data(as_text=True)
-    data = {"csrf_token": csrf_token(html)}
-    for name in ("title", "allowed_email_domains"):
-        value = re.search(rf'name="{name}"[^>]*value="([^"]*)"', html)
-        data[name] = value.group(1) if value else ""
-    data["summary"] = re.search(
-        r'<textarea[^>]*name="summary"[^>]*>\s*([^<]*)</textarea>', html
-    ).group(1)
-    data["reading_access"] = "public"
-    data.update(changes)
-    return client.post(url, data=data)
-
-
 def test_invitations_and_invited_only(
     app: Flask, workspace, section, moderator: FlaskClient
 ) -> None:
@@ -342,7 +305,7 @@ def test_new_since_the_previous_visit(
     user.last_seen_at = utcnow() - timedelta(days=2)  # that visit ended two days ago
     db.session.commit()
     make_comment(section, make_user("muu@kunta.fi"), "Uusi kommentti poissa ollessa")
-    _save(moderator, section, "publish", "Tavoitteet", "Muutettu teksti")
+    save_section(moderator, section, "publish", "Tavoitteet", "Muutettu teksti")
     html = client.get("/").get_data(as_text=True)
     assert "Uutta edellisen käyntisi jälkeen" in html
     assert "1 uusi kommentti" in html and "Päivitetty osio:" in html

@@ -1,16 +1,20 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from tests.factories import make_comment, make_user
+from tests.helpers import login_as, save_section, submit_form_by_name
 from valuma_space.auth.models import Role, User
+from valuma_space.comments.models import Comment
 from valuma_space.demo.builder import DEMO_COMMENT_DAYS
 from valuma_space.extensions import db
-from valuma_space.materials.models import Page, Section
+from valuma_space.materials.models import Page, Section, SectionVersion
 from valuma_space.workspaces.models import ReadingAccess, Workspace
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "valuma-hanke.txt"
@@ -28,9 +32,14 @@ def test_demo_builds_the_study_workspace(app: Flask, client: FlaskClient) -> Non
     workspace = db.session.scalars(select(Workspace)).one()
     assert workspace.reading_access == ReadingAccess.PUBLIC
     assert workspace.accepts_comments()
-    assert workspace.comments_close_at - workspace.comments_open_at == timedelta(
-        days=DEMO_COMMENT_DAYS
+    zone = ZoneInfo("Europe/Helsinki")
+    # Midnight to midnight in Helsinki, whatever the clock change in between does in UTC.
+    opened, closes = (
+        moment.astimezone(zone)
+        for moment in (workspace.comments_open_at, workspace.comments_close_at)
     )
+    assert closes.date() - opened.date() == timedelta(days=DEMO_COMMENT_DAYS)
+    assert (opened.hour, closes.hour) == (0, 0)
     assert db.session.scalar(select(func.count(Page.id))) >= 3
     assert db.session.scalar(select(func.count(Section.id))) >= 8
     roles = dict(db.session.execute(select(User.email, User.role)).all())
@@ -46,15 +55,87 @@ def test_demo_is_safe_to_run_twice(app: Flask) -> None:
     _run_demo(app)
     counts = [
         db.session.scalar(select(func.count(model.id)))
-        for model in (Workspace, Page, Section, User)
+        for model in (Workspace, Page, Section, SectionVersion, User)
     ]
     second = _run_demo(app)
-    assert "Refreshed" in second
+    assert "0 added, nothing existing changed" in second
     db.session.expire_all()
     assert counts == [
         db.session.scalar(select(func.count(model.id)))
-        for model in (Workspace, Page, Section, User)
+        for model in (Workspace, Page, Section, SectionVersion, User)
     ]
+
+
+def test_running_the_demo_again_keeps_what_the_moderators_did(app: Flask) -> None:
+    """`make run` runs the demo builder every time: an edit published, commenting closed by
+    hand, another comment period and reading for signed-in people only all survive it."""
+    _run_demo(app)
+    moderator = app.test_client()
+    login_as(moderator, "moderaattori@valuma.example")
+    section = db.session.scalars(select(Section).where(Section.slug == "paatavoitteet")).one()
+    edited = section.body_markdown + "\n\nLisätty kappale, jonka moderaattori julkaisi."
+    assert save_section(moderator, section, "publish", section.heading, edited).status_code == 303
+    opens, closes = "2027-01-05T09:00", "2027-03-31T16:00"
+    response = submit_form_by_name(
+        moderator,
+        "/hallinta/asetukset",
+        {
+            "comments_open_at": opens,
+            "comments_close_at": closes,
+            "closed_by_hand": "y",
+            "reading_access": "signed_in",
+        },
+    )
+    assert response.status_code == 302
+    page = db.session.scalars(select(Page).where(Page.slug == "tausta")).one()
+    page.title = "Tausta ja tavoitteet"  # a page renamed (through the service the editor uses)
+    db.session.commit()
+
+    _run_demo(app)
+    db.session.expire_all()
+    section = db.session.get(Section, section.id)
+    assert section.body_markdown == edited and section.version == 2
+    assert [v.number for v in section.versions] == [1, 2]
+    workspace = db.session.scalars(select(Workspace)).one()
+    assert workspace.closed_by_hand and workspace.reading_access == ReadingAccess.SIGNED_IN
+    zone = ZoneInfo("Europe/Helsinki")
+    assert workspace.comments_open_at.astimezone(zone).strftime("%Y-%m-%dT%H:%M") == opens
+    assert workspace.comments_close_at.astimezone(zone).strftime("%Y-%m-%dT%H:%M") == closes
+    assert db.session.get(Page, page.id).title == "Tausta ja tavoitteet"
+    assert "Lisätty kappale" in moderator.get(f"/osio/{section.slug}").get_data(as_text=True)
+
+
+def test_a_rebuild_says_what_it_removes_and_asks_first(app: Flask) -> None:
+    _run_demo(app)
+    section = db.session.scalars(select(Section).where(Section.slug == "paatavoitteet")).one()
+    make_comment(section, make_user("maija@kunta.fi", profile_completed=True), "Kommentti.")
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["valuma", "demo", "--rebuild"], input="n\n")
+    assert refused.exit_code == 1 and "Aborted" in refused.output
+    assert "1 comments" in refused.output and "Accounts stay" in refused.output
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Comment.id))) == 1
+    done = runner.invoke(args=["valuma", "demo", "--rebuild"], input="y\n")
+    assert done.exit_code == 0, done.output
+    assert "Created the VALUMA demo workspace" in done.output
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Comment.id))) == 0
+    assert db.session.scalar(select(func.count(Workspace.id))) == 1
+    assert db.session.scalars(select(User.email).where(User.email == "maija@kunta.fi")).one()
+
+
+def test_the_demo_says_what_it_is_and_its_dates_start_today(app: Flask, client) -> None:
+    _run_demo(app)
+    workspace = db.session.scalars(select(Workspace)).one()
+    zone = ZoneInfo("Europe/Helsinki")
+    opened = workspace.comments_open_at.astimezone(zone)
+    assert opened.date() == datetime.now(zone).date() and opened.hour == 0
+    html = client.get("/").get_data(as_text=True)
+    assert "Tämä on esittely, joka toistaa vuosina 2019–2020 tehdyn selvityksen" in html
+    questions = client.get("/sivu/kysymykset").get_data(as_text=True)
+    assert "neljää kysymystä; viides osio" in questions
+    privacy = client.get("/tietosuoja").get_data(as_text=True)
+    assert "localhost" not in privacy and "tietosuoja@valuma.example" in privacy
 
 
 def test_demo_covers_what_the_study_description_says(app: Flask) -> None:

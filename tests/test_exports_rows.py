@@ -90,7 +90,7 @@ def test_threads_placeholders_and_positions(app: Flask, threads, tmp_path: Path)
             int(r["root_id"]),
             r["depth"],
             r["position"],
-            r["visibility"],
+            r["visibility_code"],
         )
         for r in rows
     ]
@@ -109,12 +109,12 @@ def test_threads_placeholders_and_positions(app: Flask, threads, tmp_path: Path)
 
     everything = _csv(app, tmp_path, "--include-hidden")
     by_id = {int(r["id"]): r for r in everything}
-    assert by_id[ids["hidden"]]["visibility"] == "hidden"
+    assert by_id[ids["hidden"]]["visibility_code"] == "hidden"
     assert by_id[ids["hidden"]]["text"] == "Piilotettu"
-    assert by_id[ids["deleted"]]["visibility"] == "deleted"
+    assert by_id[ids["deleted"]]["visibility_code"] == "deleted"
 
     questions = _csv(app, tmp_path, "--kind", "question")
-    assert [(int(r["id"]), r["visibility"]) for r in questions] == [
+    assert [(int(r["id"]), r["visibility_code"]) for r in questions] == [
         (ids["root"], "removed"),
         (ids["hidden"], "removed"),
         (ids["reply"], "removed"),
@@ -198,7 +198,7 @@ def test_themes_links_and_formula_cells(app: Flask, tmp_path: Path) -> None:
     rows = {int(r["id"]): r for r in _csv(app, tmp_path)}
     row = rows[tagged.id]
     assert row["themes"] == "'=Kaava; Arki"  # the cell starts like a formula
-    assert row["model_links"] == "Malli A – Kustannukset (supports); Malli A (opposes)"
+    assert row["model_links"] == "Malli A – Kustannukset (Tukee); Malli A (Vastustaa)"
     assert (row["page"], row["author"], row["quote"], row["text"]) == (
         "'=Sivu",
         "'@Liitto",
@@ -229,7 +229,7 @@ def test_json_placeholders_carry_no_notes(app: Flask, threads, tmp_path: Path) -
     data = json.loads(_export(app, "json", tmp_path, "--include-notes").read_text("utf-8"))
     root = data["pages"][0]["sections"][0]["threads"][0]
     placeholder = root["replies"][0]
-    assert placeholder["visibility"] == "removed" and "internal_notes" not in placeholder
+    assert placeholder["visibility_code"] == "removed" and "internal_notes" not in placeholder
     assert placeholder["replies"][0]["internal_notes"] == "Näkyvän huomio"
     assert "Sisäinen" not in json.dumps(data, ensure_ascii=False)
 

@@ -12,6 +12,7 @@ from flask import Flask
 
 from valuma_space.db import UTCDateTime
 from valuma_space.extensions import db
+from valuma_space.materials.models import Section
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -96,11 +97,13 @@ def test_one_report_per_person_keeps_the_first_and_any_open_one(app: Flask) -> N
     from tests.factories import make_comment, make_page, make_section, make_user, make_workspace
     from valuma_space.moderation.models import Report, ReportStatus
 
-    flask_migrate.downgrade(revision="e1c32d8b175b")
+    section = make_section(make_page(make_workspace(), "Tausta"), "Osio", "Teksti.")
+    comment_id = make_comment(section, make_user("k@kunta.fi"), "Kommentti.").id
+    first, second = make_user("a@kunta.fi").id, make_user("b@kunta.fi").id
+    db.session.commit()
+    db.session.remove()
+    flask_migrate.downgrade(revision="e1c32d8b175b")  # rows stay; only the constraint goes
     try:
-        section = make_section(make_page(make_workspace(), "Tausta"), "Osio", "Teksti.")
-        comment = make_comment(section, make_user("k@kunta.fi"), "Kommentti.")
-        first, second = make_user("a@kunta.fi").id, make_user("b@kunta.fi").id
         rows = [
             (first, ReportStatus.DISMISSED),
             (first, ReportStatus.OPEN),
@@ -112,7 +115,7 @@ def test_one_report_per_person_keeps_the_first_and_any_open_one(app: Flask) -> N
         for reporter_id, status in rows:
             db.session.execute(
                 insert(Report).values(
-                    comment_id=comment.id, reporter_id=reporter_id, reason="x", status=status
+                    comment_id=comment_id, reporter_id=reporter_id, reason="x", status=status
                 )
             )
         db.session.commit()
@@ -126,3 +129,35 @@ def test_one_report_per_person_keeps_the_first_and_any_open_one(app: Flask) -> N
         (None, ReportStatus.OPEN),
         (None, ReportStatus.OPEN),
     ]
+
+
+def test_stored_text_gets_line_feeds_and_comments_their_plain_text(app: Flask) -> None:
+    """Text stored with the CR LF that browsers send becomes line feeds, and every comment
+    gets the plain text that later writes derive."""
+    import flask_migrate
+    from sqlalchemy import select, text
+
+    from tests.factories import make_comment, make_page, make_section, make_user, make_workspace
+    from valuma_space.comments.models import Comment
+
+    section = make_section(make_page(make_workspace(), "Tausta"), "Osio", "Teksti.")
+    comment_id = make_comment(section, make_user("k@kunta.fi"), "Kommentti.").id
+    db.session.commit()
+    db.session.remove()
+    flask_migrate.downgrade(revision="c4f1a9e2d6b8")
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(
+                text("UPDATE comments SET body_markdown = :body WHERE id = :id"),
+                {"body": "**Tärkeä** asia.\r\n\r\n- yksi\r\n- kaksi\rloppu", "id": comment_id},
+            )
+            connection.execute(
+                text("UPDATE sections SET body_markdown = :body"), {"body": "A\r\nB"}
+            )
+        db.session.remove()
+    finally:
+        flask_migrate.upgrade()
+    comment = db.session.get(Comment, comment_id)
+    assert comment.body_markdown == "**Tärkeä** asia.\n\n- yksi\n- kaksi\nloppu"
+    assert comment.body_text == "Tärkeä asia.\n\n- yksi\n- kaksi\n  loppu"
+    assert db.session.scalars(select(Section.body_markdown)).one() == "A\nB"

@@ -47,10 +47,28 @@ def user_add(email: str, role: str) -> None:
 
 
 @valuma.command("demo")
-def demo() -> None:
-    """Build the VALUMA demo workspace from the study description (safe to run twice)."""
-    from valuma_space.demo.builder import build_demo
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="Remove the demo workspace with everything in it first, then build it anew.",
+)
+@click.option("--yes", is_flag=True, help="With --rebuild: do not ask first.")
+def demo(rebuild: bool, yes: bool) -> None:
+    """Build the VALUMA demo workspace from the study description: creates what is missing and
+    never changes what exists (moderators' edits, closings and settings stay)."""
+    from valuma_space.demo.builder import build_demo, demo_contents, remove_demo
 
+    if rebuild and (contents := demo_contents()) is not None:
+        click.echo(
+            "This removes the demo workspace and everything in it: "
+            f"{contents.pages} pages, {contents.sections} sections with their versions, "
+            f"drafts and attachments, {contents.comments} comments with their replies, "
+            "reports, notes and notifications, and its themes and alternatives. "
+            "Accounts stay."
+        )
+        if not yes and not click.confirm("Remove it and build it anew?", default=False):
+            raise click.Abort
+        remove_demo()
     report = build_demo()
     db.session.commit()
     click.echo(report.summary())
@@ -162,6 +180,13 @@ def purge(before: datetime, dry_run: bool) -> None:
 @click.option("--include-hidden", is_flag=True, help="Include hidden and deleted comments, marked.")
 @click.option("--include-notes", is_flag=True, help="Include moderators' internal notes.")
 @click.option("--as", "as_email", help="The moderator the moderation log records as exporting.")
+@click.option(
+    "--lang",
+    type=click.Choice(["fi", "sv", "en"]),
+    default="fi",
+    show_default=True,
+    help="The language of the labels (the codes have columns of their own).",
+)
 def export(
     fmt: str,
     out: str,
@@ -176,6 +201,7 @@ def export(
     include_hidden: bool,
     include_notes: bool,
     as_email: str | None,
+    lang: str,
 ) -> None:
     """Export the comment threads for analysis and reports."""
     from valuma_space.exports import services as exports
@@ -203,7 +229,7 @@ def export(
         include_notes=include_notes,
     )
     with open(out, "wb") as target:
-        exports.write(workspace, fmt, filters, current_app.config["BASE_URL"], target)
+        exports.write(workspace, fmt, filters, current_app.config["BASE_URL"], target, lang)
     exports.log_export(actor, fmt, filters)
     db.session.commit()
     click.echo(f"Wrote {out} ({fmt}).")

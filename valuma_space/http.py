@@ -41,9 +41,15 @@ CONVERTERS = {
 }
 
 
-class _WithoutNul(ImmutableMultiDict):
-    """Query and form values with NUL characters taken out: no form needs one, PostgreSQL
-    cannot store one, and a text that carried one comes back as it was meant."""
+def _clean(value: str) -> str:
+    return value.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
+
+
+class _CleanParameters(ImmutableMultiDict):
+    """Query and form values with NUL characters taken out (no form needs one, PostgreSQL
+    cannot store one, and a text that carried one comes back as it was meant), and lines ending
+    in a line feed alone: browsers send a textarea's lines ending in CR LF, which would go
+    into differences and spreadsheet cells as stray carriage returns."""
 
     def __init__(self, mapping: Any = None) -> None:
         if mapping is None:
@@ -52,12 +58,12 @@ class _WithoutNul(ImmutableMultiDict):
         items = mapping.items(multi=True) if hasattr(mapping, "items") else mapping
         super().__init__(
             (
-                key.replace("\x00", ""),
-                value.replace("\x00", "") if isinstance(value, str) else value,
+                _clean(key),
+                _clean(value) if isinstance(value, str) else value,
             )
             for key, value in items
         )
 
 
 class ValumaRequest(Request):
-    parameter_storage_class = _WithoutNul
+    parameter_storage_class = _CleanParameters

@@ -86,6 +86,9 @@ class Comment(db.Model):
     body_markdown: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     """body_markdown rendered and sanitised at save time; pages show this."""
+    body_text: Mapped[str] = mapped_column(Text, default="")
+    """body_markdown as plain text, derived at save time: exports, excerpts and mail show this
+    (deriving it there would cost an export of 100,000 comments its speed)."""
     quote: Mapped[str] = mapped_column(Text, default="")
     """A passage of the section's text that the comment is about (plain text)."""
     section_version: Mapped[int] = mapped_column(default=1)

@@ -27,6 +27,7 @@ from valuma_space.db import insert_unless_present, utcnow
 from valuma_space.extensions import db
 from valuma_space.materials.markdown import render_comment_markdown
 from valuma_space.materials.models import Section
+from valuma_space.materials.plaintext import plain_text
 from valuma_space.materials.services import WhatsNew, recently_changed
 from valuma_space.refusals import Refused
 from valuma_space.workspaces.models import Workspace
@@ -136,6 +137,7 @@ def add_comment(
         "kind": kind,
         "body_markdown": body,
         "body_html": render_comment_markdown(body),
+        "body_text": plain_text(body),
         "quote": quote.strip(),
         "visibility": Visibility.PENDING if waits else Visibility.VISIBLE,
         "published_at": None if waits else utcnow(),
@@ -173,6 +175,7 @@ def edit_comment(
     )
     comment.body_markdown = body
     comment.body_html = render_comment_markdown(body)
+    comment.body_text = plain_text(body)
     comment.kind = kind
     comment.quote = quote.strip()
     comment.edited_at = utcnow()
@@ -391,7 +394,9 @@ def delete_all_comments_of(user: User) -> None:
     db.session.execute(
         update(Comment)
         .where(Comment.author_id == user.id)
-        .values(visibility=Visibility.DELETED, body_markdown="", body_html="", quote="")
+        .values(
+            visibility=Visibility.DELETED, body_markdown="", body_html="", body_text="", quote=""
+        )
         .execution_options(synchronize_session=False)
     )
     db.session.execute(

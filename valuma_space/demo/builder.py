@@ -1,23 +1,28 @@
-"""Builds (or refreshes) the demo workspace from demo/content.py. Running it twice changes nothing
-but the comment period, which always starts today."""
+"""Builds the demo workspace from demo/content.py: creates what is missing and never changes
+what exists, so that running it again (every `make run` does) keeps what the moderators have
+edited, published, closed or set. `remove_demo` takes it away for a rebuild from scratch."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
-from valuma_space.auth.models import Role
+from valuma_space.auth.models import Role, User
 from valuma_space.auth.services import ensure_user
+from valuma_space.comments.models import Comment
 from valuma_space.db import utcnow
 from valuma_space.demo import content
 from valuma_space.extensions import db
-from valuma_space.materials.authoring import create_page, create_section, publish_text
+from valuma_space.i18n import local_zone
+from valuma_space.materials.authoring import create_page, create_section
 from valuma_space.materials.models import Page, Section
 from valuma_space.workspaces.models import ReadingAccess, Workspace
 
-DEMO_COMMENT_DAYS = 60
+DEMO_COMMENT_DAYS = 274
+"""The study ran from May 2019 to February 2020: nine months, which the demo's comment period
+replays from the day the demo is built."""
 
 
 @dataclass
@@ -25,69 +30,128 @@ class DemoReport:
     created_workspace: bool = False
     pages: int = 0
     sections: int = 0
+    created: int = 0
+    """Pages and sections created by this run; the others were there and were left as they are."""
     accounts: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        verb = "Created" if self.created_workspace else "Refreshed"
-        lines = [f"{verb} the VALUMA demo workspace: {self.pages} pages, {self.sections} sections."]
-        lines += [f"  {account}" for account in self.accounts]
-        return "\n".join(lines)
+        if self.created_workspace:
+            first = (
+                f"Created the VALUMA demo workspace: {self.pages} pages, {self.sections} sections."
+            )
+        else:
+            first = (
+                f"The VALUMA demo workspace is there: {self.pages} pages, {self.sections} "
+                f"sections ({self.created} added, nothing existing changed)."
+            )
+        return "\n".join([first] + [f"  {account}" for account in self.accounts])
+
+
+def _demo_workspace() -> Workspace | None:
+    return db.session.scalars(
+        select(Workspace).where(Workspace.slug == content.WORKSPACE_SLUG)
+    ).first()
+
+
+def _new_workspace() -> Workspace:
+    """The study's workspace, its dates as its calendar would fall if it started today."""
+    today = utcnow().astimezone(local_zone()).replace(hour=0, minute=0, second=0, microsecond=0)
+    workspace = Workspace(
+        slug=content.WORKSPACE_SLUG,
+        title=content.WORKSPACE_TITLE,
+        summary=content.WORKSPACE_SUMMARY,
+        reading_access=ReadingAccess.PUBLIC,
+        closed_by_hand=False,
+        comments_open_at=today,
+        comments_close_at=today + timedelta(days=DEMO_COMMENT_DAYS),
+    )
+    db.session.add(workspace)
+    db.session.flush()
+    return workspace
 
 
 def build_demo() -> DemoReport:
     report = DemoReport()
-    workspace = db.session.scalars(
-        select(Workspace).where(Workspace.slug == content.WORKSPACE_SLUG)
-    ).first()
+    workspace = _demo_workspace()
     if workspace is None:
-        workspace = Workspace(slug=content.WORKSPACE_SLUG, title=content.WORKSPACE_TITLE)
-        db.session.add(workspace)
+        workspace = _new_workspace()
         report.created_workspace = True
-    workspace.title = content.WORKSPACE_TITLE
-    workspace.summary = content.WORKSPACE_SUMMARY
-    workspace.reading_access = ReadingAccess.PUBLIC
-    workspace.closed_by_hand = False
-    now = utcnow()
-    workspace.comments_open_at = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    workspace.comments_close_at = workspace.comments_open_at + timedelta(days=DEMO_COMMENT_DAYS)
-    db.session.flush()
-
-    for page_position, page_data in enumerate(content.PAGES):
-        page = db.session.scalars(
-            select(Page).where(Page.workspace_id == workspace.id, Page.slug == page_data["slug"])
-        ).first()
+    pages = {
+        page.slug: page
+        for page in db.session.scalars(select(Page).where(Page.workspace_id == workspace.id))
+    }
+    sections = set(
+        db.session.scalars(select(Section.slug).where(Section.workspace_id == workspace.id))
+    )
+    for page_data in content.PAGES:
+        page = pages.get(page_data["slug"])
         if page is None:
-            page = create_page(workspace, page_data["title"], slug=page_data["slug"])
-        page.title = page_data["title"]
-        page.intro = page_data["intro"]
-        page.position = page_position
-        page.is_published = True
+            page = create_page(
+                workspace,
+                page_data["title"],
+                slug=page_data["slug"],
+                intro=page_data["intro"],
+                published=True,
+            )
+            report.created += 1
         report.pages += 1
-        for section_position, section_data in enumerate(page_data["sections"]):
-            section = db.session.scalars(
-                select(Section).where(
-                    Section.workspace_id == workspace.id, Section.slug == section_data["slug"]
+        for section_data in page_data["sections"]:
+            if section_data["slug"] not in sections:
+                create_section(
+                    page,
+                    section_data["heading"],
+                    section_data["body"],
+                    slug=section_data["slug"],
+                    published=True,
                 )
-            ).first()
-            if section is None:
-                section = create_section(
-                    page, section_data["heading"], section_data["body"], slug=section_data["slug"]
-                )
-            section.page = page
-            section.position = section_position
-            section.is_published = True
-            if (section.heading, section.body_markdown) != (
-                section_data["heading"],
-                section_data["body"],
-            ):
-                publish_text(section, section_data["heading"], section_data["body"])
+                report.created += 1
             report.sections += 1
 
     for email, role in (
         (content.MODERATOR_EMAIL, Role.MODERATOR),
         (content.ADMIN_EMAIL, Role.ADMIN),
     ):
-        user, _ = ensure_user(email, role)
-        report.accounts.append(f"{role.value}: {user.email}")
+        existing = db.session.scalars(select(User).where(User.email == email)).first()
+        # An account that is there keeps the role an administrator may have given it since.
+        user = existing or ensure_user(email, role)[0]
+        report.accounts.append(f"{user.role.value}: {user.email}")
     db.session.flush()
     return report
+
+
+@dataclass
+class DemoContents:
+    """What removing the demo workspace takes with it, for the question asked first."""
+
+    pages: int
+    sections: int
+    comments: int
+
+
+def demo_contents() -> DemoContents | None:
+    workspace = _demo_workspace()
+    if workspace is None:
+        return None
+
+    def count(model, column) -> int:  # type: ignore[no-untyped-def]
+        return db.session.scalar(select(func.count(model.id)).where(column == workspace.id)) or 0
+
+    return DemoContents(
+        pages=count(Page, Page.workspace_id),
+        sections=count(Section, Section.workspace_id),
+        comments=db.session.scalar(
+            select(func.count(Comment.id))
+            .join(Section, Section.id == Comment.section_id)
+            .where(Section.workspace_id == workspace.id)
+        )
+        or 0,
+    )
+
+
+def remove_demo() -> None:
+    """Delete the demo workspace and everything in it (the database cascades), leaving
+    accounts, which may be in other workspaces too."""
+    workspace = _demo_workspace()
+    if workspace is not None:
+        db.session.execute(delete(Workspace).where(Workspace.id == workspace.id))
+        db.session.expunge_all()

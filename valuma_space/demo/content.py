@@ -9,7 +9,9 @@ WORKSPACE_SUMMARY = (
     "Valtioneuvosto on tilannut selvityshankkeen, joka tuottaa tietoa erilaisista "
     "toimintamalleista ja rahoitusvaihtoehdoista aluekehittämisen verkostoyhteistyölle. "
     "Tässä työtilassa on selvityksen ajantasainen aineisto: tutustu selvityksen taustaan, "
-    "tilanteeseen ja materiaaleihin ja kommentoi niitä osio kerrallaan."
+    "tilanteeseen ja materiaaleihin ja kommentoi niitä osio kerrallaan. "
+    "Tämä on esittely, joka toistaa vuosina 2019–2020 tehdyn selvityksen: sen tekstit ovat "
+    "sellaisinaan, ja työtilan päivämäärät on asetettu kuin selvitys alkaisi tänään."
 )
 
 MODERATOR_EMAIL = "moderaattori@valuma.example"
@@ -56,7 +58,10 @@ Erityisen tärkeää on sovittaa verkostotyö mahdollisiin alkavan hallituskaude
     {
         "slug": "kysymykset",
         "title": "Selvitettävät kysymykset",
-        "intro": "Hankkeessa selvitetään ja tarkastellaan neljää kysymystä. Kommentoi kutakin erikseen.",
+        "intro": (
+            "Hankkeessa selvitetään ja tarkastellaan neljää kysymystä; viides osio kertoo, miten "
+            "vaihtoehdot sovitetaan eri alueille. Kommentoi kutakin erikseen."
+        ),
         "sections": [
             {
                 "slug": "toimintamalli-verkottumiselle",

@@ -15,11 +15,21 @@ from operator import itemgetter
 from typing import IO
 
 from flask import render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from valuma_space.exports import wordml
 from valuma_space.exports.rows import COLUMNS, REMOVED, Cells, ExportRow, SectionBlock
 
 FORMATS = ("csv", "xlsx", "json", "report-html", "report-md", "report-docx")
+FORMAT_LABELS = {
+    "csv": _l("CSV-taulukko"),
+    "xlsx": _l("Excel-taulukko"),
+    "json": _l("JSON-tiedosto (koneluettava)"),
+    "report-html": _l("Raportti (verkkosivu)"),
+    "report-md": _l("Raportti (Markdown)"),
+    "report-docx": _l("Raportti (Word)"),
+}
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -52,9 +62,12 @@ FREE_TEXT = {
     "section",
     "quote",
     "author",
+    "organisation",
+    "moderation_reason",
     "themes",
     "model_links",
     "text",
+    "text_markdown",
     "internal_notes",
 }
 FREE_TEXT_CELLS = itemgetter(*(ExportRow._fields.index(name) for name in FREE_TEXT))
@@ -105,6 +118,9 @@ def _csv_text(rows: Iterable[Sequence[object]]) -> str:
 
 WIDTHS = {
     "text": 80,
+    "text_markdown": 40,
+    "organisation": 24,
+    "moderation_reason": 30,
     "quote": 40,
     "section": 30,
     "page": 24,
@@ -138,7 +154,7 @@ def write_xlsx(
     header = book.add_format({"bold": True, "bg_color": "#E6EEF7"})
     when = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
     sheets: dict[int, tuple[object, int]] = {}
-    links_sheet = book.add_worksheet("Mallilinkit")
+    links_sheet = book.add_worksheet(str(_l("Mallilinkit")))
     links_row = 1
     for col, name in enumerate(["comment_id", "section", "model_links", "themes"]):
         links_sheet.write_string(0, col, name, header)
@@ -156,6 +172,8 @@ def write_xlsx(
         sheet, row_number = sheets[block.page.id]
         for row in map(ExportRow._make, _formula_safe(block.cells)):
             for col, value in enumerate(row[:width]):
+                if value is None:
+                    continue  # an empty cell: the comment starts a thread
                 if isinstance(value, int):
                     sheet.write_number(row_number, col, value)
                 elif value and col in dates:
@@ -181,10 +199,12 @@ def write_xlsx(
 # --- JSON -------------------------------------------------------------------------------------
 
 
-def _threads_json(rows: list[ExportRow], include_notes: bool) -> str:
+def _threads_json(block: SectionBlock, include_notes: bool) -> str:
     """Rows in thread order written as nested threads of replies, without recursion: a chain of
     any depth (the encoder of the json module stops at about a thousand levels)."""
     left_out = {"page", "section"} if include_notes else {"page", "section", "internal_notes"}
+    rows, themes, links = block.rows, block.themes, block.links
+    stances = block.labels.stance if block.labels else {}
     out = ["["]
     open_ids: list[object] = []  # the comments whose "replies" list is being written
     has_items = [False]  # per open list: whether it holds a node already
@@ -201,7 +221,10 @@ def _threads_json(rows: list[ExportRow], include_notes: bool) -> str:
             for key, value in zip(ExportRow._fields, row, strict=True)
             if key not in left_out
         }
-        if row.visibility == REMOVED:  # a placeholder tells nothing of the comment, notes included
+        # Lists as lists: the cells hold them joined for the spreadsheet formats.
+        node["themes"] = themes.get(row.id, [])
+        node["model_links"] = [link.data(stances) for link in links.get(row.id, ())]
+        if row.visibility_code == REMOVED:  # a placeholder tells nothing of the comment
             node.pop("internal_notes", None)
         if has_items[-1]:
             out.append(", ")
@@ -246,7 +269,7 @@ def json_chunks(
             "slug": block.section.slug,
             "version": block.section.version,
         }
-        threads = _threads_json(block.rows, include_notes)
+        threads = _threads_json(block, include_notes)
         head = json.dumps(section, ensure_ascii=False)[:-1]
         yield ("" if first_section else ", ") + head + ', "threads": ' + threads + "}"
         first_section = False
@@ -262,25 +285,32 @@ class Summary:
     """Counts per section, kind, theme and alternative, kept up as the sections go by, so that a
     report's closing summary needs no second pass and no copy of the rows."""
 
+    HEADINGS = {
+        "section": _l("Kommentit osioittain"),
+        "kind": _l("Kommentit tyypeittäin"),
+        "theme": _l("Teemat"),
+        "alternative": _l("Mallivaihtoehdot"),
+    }
+
     def __init__(self) -> None:
-        self.counts: dict[str, Counter] = {
-            "section": Counter(),
-            "kind": Counter(),
-            "theme": Counter(),
-            "alternative": Counter(),
-        }
+        self.counts: dict[str, Counter] = {name: Counter() for name in self.HEADINGS}
+
+    def sections(self) -> Iterator[tuple[str, Counter]]:
+        """Each count with its heading in the export's language."""
+        for name, heading in self.HEADINGS.items():
+            yield str(heading), self.counts[name]
 
     def add(self, block: SectionBlock) -> None:
         counts = self.counts
         for row in block.rows:
-            if row.visibility == REMOVED:
+            if row.visibility_code == REMOVED:
                 continue
             counts["section"][block.section.heading] += 1
             counts["kind"][row.kind] += 1
             for theme in filter(None, row.themes.split("; ")):
                 counts["theme"][theme] += 1
-            for alternative in block.alternatives.get(row.id, ()):
-                counts["alternative"][alternative] += 1
+            for link in block.links.get(row.id, ()):
+                counts["alternative"][link.alternative] += 1
 
 
 def report_html_chunks(
@@ -295,7 +325,7 @@ def report_html_chunks(
     for block in blocks:
         yield render_template("exports/report_section.html", block=block)
         summary.add(block)
-    yield render_template("exports/report_tail.html", summary=summary.counts)
+    yield render_template("exports/report_tail.html", summary=summary)
 
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>&|~])")
@@ -312,28 +342,28 @@ def md_text(value: object) -> str:
 def report_md_chunks(
     blocks: Iterable[SectionBlock], workspace_title: str, exported_at: str
 ) -> Iterator[str]:
-    yield f"# {md_text(workspace_title)}\n\nVienti {md_text(exported_at)}\n\n"
+    yield f"# {md_text(workspace_title)}\n\n{_('Vienti')} {md_text(exported_at)}\n\n"
     summary = Summary()
     for block in blocks:
         yield f"## {md_text(block.page.title)}: {md_text(block.section.heading)}\n\n"
         for row in block.rows:
             indent = "  " * row.depth
-            if row.visibility == REMOVED:
-                yield f"{indent}- *(poistettu kommentti {row.id})*\n"
+            if row.visibility_code == REMOVED:
+                yield f"{indent}- *({_('poistettu kommentti %(id)s', id=row.id)})*\n"
                 continue
             extra = "".join(
                 f" \\[{label}: {md_text(value)}\\]"
-                for value, label in ((row.themes, "teemat"), (row.model_links, "mallit"))
+                for value, label in ((row.themes, _("teemat")), (row.model_links, _("mallit")))
                 if value
             )
             about = md_text(f"({row.kind}, {row.created_at}):")
             yield f"{indent}- **{md_text(row.author)}** {about} {md_text(row.text)}{extra}\n"
         yield "\n"
         summary.add(block)
-    yield "## Yhteenveto\n\n"
-    for name, counter in summary.counts.items():
+    yield f"## {_('Yhteenveto')}\n\n"
+    for heading, counter in summary.sections():
         yield (
-            f"### {name}\n\n"
+            f"### {md_text(heading)}\n\n"
             + "".join(f"- {md_text(key)}: {value}\n" for key, value in counter.most_common())
             + "\n"
         )
@@ -352,14 +382,14 @@ def _docx_body(
     blocks: Iterable[SectionBlock], workspace_title: str, exported_at: str
 ) -> Iterator[str]:
     yield wordml.heading(workspace_title, 0)
-    yield wordml.paragraph([wordml.run(f"Vienti {exported_at}")])
+    yield wordml.paragraph([wordml.run(f"{_('Vienti')} {exported_at}")])
     summary = Summary()
     for block in blocks:
         paragraphs = [wordml.heading(f"{block.page.title}: {block.section.heading}", 1)]
         for row in block.rows:
             style = "ListBullet" if row.depth == 0 else "ListBullet2"
-            if row.visibility == REMOVED:
-                runs = [wordml.run(f"(poistettu kommentti {row.id})", italic=True)]
+            if row.visibility_code == REMOVED:
+                runs = [wordml.run(f"({_('poistettu kommentti %(id)s', id=row.id)})", italic=True)]
             else:
                 runs = [
                     wordml.run(f"{row.author} ({row.kind}, {row.created_at}): ", bold=True),
@@ -370,8 +400,8 @@ def _docx_body(
             paragraphs.append(wordml.paragraph(runs, style))
         yield "".join(paragraphs)
         summary.add(block)
-    yield wordml.heading("Yhteenveto", 1)
-    for name, counter in summary.counts.items():
-        yield wordml.heading(name, 2)
+    yield wordml.heading(_("Yhteenveto"), 1)
+    for heading, counter in summary.sections():
+        yield wordml.heading(heading, 2)
         for key, value in counter.most_common():
             yield wordml.paragraph([wordml.run(f"{key}: {value}")], "ListBullet")

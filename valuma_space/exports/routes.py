@@ -12,6 +12,7 @@ from flask import (
     send_file,
     stream_with_context,
 )
+from flask_babel import get_locale
 from flask_login import current_user
 
 from valuma_space.access import Access, access
@@ -24,7 +25,7 @@ from valuma_space.comments.models import (
     Visibility,
 )
 from valuma_space.exports import services
-from valuma_space.exports.formats import CONTENT_TYPES, EXTENSIONS, FORMATS
+from valuma_space.exports.formats import CONTENT_TYPES, EXTENSIONS, FORMAT_LABELS
 from valuma_space.exports.rows import ExportFilters
 from valuma_space.extensions import db
 from valuma_space.materials.services import sections_of
@@ -41,7 +42,7 @@ def form() -> str:
     workspace = workspace_or_404()
     return render_template(
         "exports/form.html",
-        formats=FORMATS,
+        formats=FORMAT_LABELS,
         sections=sections_of(workspace),
         themes=themes(workspace),
         alternatives=alternatives(workspace),
@@ -57,7 +58,7 @@ def download() -> Response:
     workspace = workspace_or_404()
     args = request.args
     fmt = args.get("format", "csv")
-    if fmt not in FORMATS:
+    if fmt not in FORMAT_LABELS:
         abort(400)
     filters = ExportFilters(
         section_slug=args.get("section") or None,
@@ -72,6 +73,8 @@ def download() -> Response:
         # Internal notes leave the tool only when an admin asks for them.
         include_notes=args.get("include_notes") == "1" and current_user.is_admin,
     )
+    languages = current_app.config["LANGUAGES"]
+    lang = args.get("lang") if args.get("lang") in languages else str(get_locale())
     services.log_export(current_user, fmt, filters)
     db.session.commit()  # logged before the first byte goes, whatever happens to the download
     filename = f"valuma-kommentit.{EXTENSIONS[fmt]}"
@@ -81,9 +84,9 @@ def download() -> Response:
     }
     base_url = current_app.config["BASE_URL"]
     if fmt in services.STREAMED:
-        body = stream_with_context(services.chunks(workspace.id, fmt, filters, base_url))
+        body = stream_with_context(services.chunks(workspace.id, fmt, filters, base_url, lang))
         return Response(body, content_type=CONTENT_TYPES[fmt], headers=headers)
     spool = tempfile.TemporaryFile()  # noqa: SIM115 (send_file closes it when sent)
-    services.write(workspace, fmt, filters, base_url, spool)
+    services.write(workspace, fmt, filters, base_url, spool, lang)
     spool.seek(0)
     return send_file(spool, mimetype=CONTENT_TYPES[fmt], as_attachment=True, download_name=filename)

@@ -10,17 +10,29 @@ from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import Any, NamedTuple
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Connection, Row, Select, select, type_coerce
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import NullType
 
+from valuma_space.auth.choices import ORGANISATION_TYPE_LABELS, REGION_LABELS
 from valuma_space.auth.models import NameDisplay, User
+from valuma_space.auth.names import REMOVED_USER
 from valuma_space.comments import policy
-from valuma_space.comments.models import Comment, CommentKind, TriageStatus, Visibility
+from valuma_space.comments.models import (
+    COMMENT_KIND_LABELS,
+    TRIAGE_LABELS,
+    VISIBILITY_LABELS,
+    Comment,
+    CommentKind,
+    TriageStatus,
+    Visibility,
+)
 from valuma_space.extensions import db
 from valuma_space.i18n import local_zone
 from valuma_space.materials.models import Page, Section
 from valuma_space.modeldesign.models import (
+    STANCE_LABELS,
     Alternative,
     CommentLink,
     Criterion,
@@ -31,7 +43,6 @@ from valuma_space.moderation.models import ModeratorNote
 from valuma_space.workspaces.models import Workspace
 
 REMOVED = "removed"
-REMOVED_USER = "Poistettu käyttäjä"
 
 
 class ExportRow(NamedTuple):
@@ -44,30 +55,44 @@ class ExportRow(NamedTuple):
     section: str
     section_version: int
     quote: str
-    parent_id: int | str
+    parent_id: int | None
+    """None for a comment that starts a thread (an empty cell in CSV, null in JSON)."""
     root_id: int
     depth: int
     position: int
     created_at: str
     edited_at: str
     author: str
+    organisation: str
+    """As the author shows it beside their comments: with their full name or as the name, never
+    beside a pseudonym."""
     organisation_type: str
+    organisation_type_code: str
     region: str
+    region_code: str
     kind: str
+    kind_code: str
     agree_count: int | str
     visibility: str
+    visibility_code: str
     triage_status: str
+    triage_status_code: str
+    moderation_reason: str
+    """The reason a moderator gave for hiding or rejecting it."""
     themes: str
     model_links: str
     moderator_reply: str
     text: str
+    """Plain text, as readers read it."""
+    text_markdown: str
+    """The text as its author wrote it, in Markdown."""
     internal_notes: str = ""
     """Written only when an export includes moderators' notes."""
 
 
 COLUMNS: list[str] = [name for name in ExportRow._fields if name != "internal_notes"]
 
-PLACEHOLDER = ExportRow(*[""] * len(ExportRow._fields))._replace(visibility=REMOVED)
+PLACEHOLDER = ExportRow(*[""] * len(ExportRow._fields))._replace(visibility_code=REMOVED)
 """A placeholder's cells are empty but for where it stands in its thread."""
 
 Cells = tuple[Any, ...]
@@ -152,7 +177,9 @@ READ_FROM_COMMENT = {
     "agree_count": Comment.agree_count,
     "triage_status": Comment.triage_status,
     "by_moderator": Comment.by_moderator,
-    "body": Comment.body_markdown,
+    "moderation_reason": Comment.moderation_reason,
+    "text": Comment.body_text,
+    "markdown": Comment.body_markdown,
     "author_id": Comment.author_id,
 }
 COMMENT_COLUMNS = [_raw(column) for column in READ_FROM_COMMENT.values()]
@@ -173,10 +200,38 @@ class ModelLink(NamedTuple):
     criterion: str | None
     stance: str
 
-    def label(self) -> str:
+    def label(self, stances: dict[str, str]) -> str:
+        stance = stances.get(self.stance, self.stance)
         if self.criterion:
-            return f"{self.alternative} – {self.criterion} ({self.stance})"
-        return f"{self.alternative} ({self.stance})"
+            return f"{self.alternative} – {self.criterion} ({stance})"
+        return f"{self.alternative} ({stance})"
+
+    def data(self, stances: dict[str, str]) -> dict[str, str | None]:
+        return {
+            "alternative": self.alternative,
+            "criterion": self.criterion,
+            "stance": stances.get(self.stance, self.stance),
+            "stance_code": self.stance,
+        }
+
+
+class Labels:
+    """Codes as words in the export's language, worked out once per export (the export runs in
+    that language; see services.chunks) so that each row costs a dictionary lookup."""
+
+    def __init__(self) -> None:
+        def words(labels: dict[Any, Any]) -> dict[str, str]:
+            return {str(code): str(label) for code, label in labels.items()}
+
+        self.kind = words(COMMENT_KIND_LABELS)
+        self.visibility = words(VISIBILITY_LABELS) | {REMOVED: str(_l("Poistettu"))}
+        self.triage = words(TRIAGE_LABELS)
+        self.organisation_type = words(ORGANISATION_TYPE_LABELS)
+        self.region = words(REGION_LABELS)
+        self.stance = words(STANCE_LABELS)
+        self.yes, self.no = str(_l("kyllä")), str(_l("ei"))
+        self.removed_user = str(REMOVED_USER)
+        self.participant = str(_l("Osallistuja"))
 
 
 PERSON_COLUMNS = [
@@ -192,15 +247,21 @@ PERSON_COLUMNS = [
 ]
 
 
+PersonCells = tuple[str, str, str, str, str, str]
+
+
 class Authors:
     """Authors as they chose to be named, with their organisation type and region. Pseudonyms
     become "Osallistuja N", the same N for the same person throughout one export and unrelated to
     anything else, numbered in the order people first appear in the export."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, labels: Labels) -> None:
         self.connection = connection
+        self.labels = labels
         self.unnamed: dict[int, Row[Any]] = {}
-        self.cells: dict[int | None, tuple[str, str, str]] = {None: (REMOVED_USER, "", "")}
+        self.cells: dict[int | None, PersonCells] = {
+            None: (labels.removed_user, "", "", "", "", "")
+        }
         self.pseudonyms = 0
 
     def read(self, comments: list[Cells]) -> None:
@@ -214,25 +275,35 @@ class Authors:
             ):
                 self.unnamed[person.id] = person
 
-    def __call__(self, author_id: int | None) -> tuple[str, str, str]:
-        """The author, organisation_type and region cells."""
+    def __call__(self, author_id: int | None) -> PersonCells:
+        """The author, organisation, organisation type and region cells (labels and codes)."""
         cells = self.cells.get(author_id)
         if cells is None:
             cells = self.cells[author_id] = self._name(author_id)
         return cells
 
-    def _name(self, author_id: int | None) -> tuple[str, str, str]:
+    def _name(self, author_id: int | None) -> PersonCells:
         person = self.unnamed.pop(author_id, None)
         if person is None:  # the account was deleted after its comments were read
             return self.cells[None]
-        if person.name_display == NameDisplay.ORGANISATION and (person.organisation or "").strip():
-            name = person.organisation.strip()
+        organisation = (person.organisation or "").strip()
+        if person.name_display == NameDisplay.ORGANISATION and organisation:
+            name = organisation
         elif person.name_display == NameDisplay.FULL_NAME and (person.display_name or "").strip():
             name = person.display_name.strip()
         else:
             self.pseudonyms += 1
-            name = f"Osallistuja {self.pseudonyms}"
-        return name, person.organisation_type or "", person.region or ""
+            name = f"{self.labels.participant} {self.pseudonyms}"
+            organisation = ""  # beside a pseudonym it would say who wrote
+        organisation_type, region = person.organisation_type or "", person.region or ""
+        return (
+            name,
+            organisation,
+            self.labels.organisation_type.get(organisation_type, organisation_type),
+            organisation_type,
+            self.labels.region.get(region, region),
+            region,
+        )
 
 
 @dataclass
@@ -243,8 +314,11 @@ class SectionBlock:
     """The rows as plain tuples, which is all CSV needs. The garbage collector lets a tuple of
     text and numbers be, but keeps tracking a named one: 100,000 of those would have it sweep the
     whole application's objects again and again."""
-    alternatives: dict[int, list[str]] = field(default_factory=dict)
-    """Comment id -> the titles of the alternatives it is linked to, for the reports' summary."""
+    themes: dict[int, list[str]] = field(default_factory=dict)
+    """Comment id -> its themes, as data for JSON (the cells hold them joined)."""
+    links: dict[int, list[ModelLink]] = field(default_factory=dict)
+    """Comment id -> its model links, as data for JSON and the reports' summary."""
+    labels: Labels | None = None
 
     @cached_property
     def rows(self) -> list[ExportRow]:
@@ -323,23 +397,22 @@ class RowReader:
         self.filters = filters
         self.permalink = f"{base_url}/kommentit/"
         self.connection = db.session.connection()
-        self.authors = Authors(self.connection)
+        self.labels = Labels()
+        self.authors = Authors(self.connection, self.labels)
         self.local = LocalTimes()
         # Moderators may read every text; the export takes what participants read, and with
         # include_hidden what was hidden or deleted after everyone saw it, too.
         self.included = policy.exists_publicly if filters.include_hidden else policy.text_is_public
 
     def block(self, page: Page, section: Section) -> SectionBlock:
-        """The section's rows, with the alternatives each row's comment is linked to."""
-        rows, links = self.cells(page, section)
-        alternatives = {
-            comment_id: [link.alternative for link in comment_links]
-            for comment_id, comment_links in links.items()
-        }
-        return SectionBlock(page, section, rows, alternatives)
+        """The section's rows, with the themes and model links of its comments as data."""
+        rows, themes, links = self.cells(page, section)
+        return SectionBlock(page, section, rows, themes, links, self.labels)
 
-    def cells(self, page: Page, section: Section) -> tuple[list[Cells], dict[int, list[ModelLink]]]:
-        """The section's rows, and the model links of its comments (as data, for the block)."""
+    def cells(
+        self, page: Page, section: Section
+    ) -> tuple[list[Cells], dict[int, list[str]], dict[int, list[ModelLink]]]:
+        """The section's rows, and the themes and model links of its comments (as data)."""
         comments = _plain(
             self.connection,
             select(*COMMENT_COLUMNS)
@@ -347,7 +420,7 @@ class RowReader:
             .order_by(Comment.created_at, Comment.id),
         )
         if not comments:
-            return [], {}
+            return [], {}, {}
         self.authors.read(comments)
         themes, links, notes = self._labels(section.id)
         narrowed = self.filters.narrows()
@@ -359,11 +432,13 @@ class RowReader:
         }
         parents = _with_picked_replies(comments, picked) if len(picked) < len(comments) else set()
         # Locals, not attributes, in the loop below: it runs once for every comment exported.
-        local, authors = self.local, self.authors
+        local, authors, labels = self.local, self.authors, self.labels
+        kinds, visibilities, triages = labels.kind, labels.visibility, labels.triage
+        yes, no = labels.yes, labels.no
         permalink, page_title, heading = self.permalink, page.title, section.heading
         theme_text, note_text = _joined(themes, "; "), _joined(notes, " | ")
         link_text = {
-            comment_id: "; ".join(link.label() for link in comment_links)
+            comment_id: "; ".join(link.label(labels.stance) for link in comment_links)
             for comment_id, comment_links in links.items()
         }
         rows: list[Cells] = []
@@ -381,11 +456,12 @@ class RowReader:
                 agree_count,
                 triage_status,
                 by_moderator,
-                body,
+                moderation_reason,
+                text,
+                markdown,
                 author_id,
             ) = comment
             if comment_id in picked:
-                author, organisation_type, region = authors(author_id)
                 rows.append(
                     (  # in ExportRow's order
                         comment_id,
@@ -394,23 +470,26 @@ class RowReader:
                         heading,
                         section_version,
                         quote,
-                        parent_id or "",
+                        parent_id,
                         root_id,
                         depth,
                         len(rows) + 1,
                         local(created_at),
                         local(edited_at) if edited_at else "",
-                        author,
-                        organisation_type,
-                        region,
+                        *authors(author_id),
+                        kinds.get(kind, kind),
                         kind,
                         agree_count,
+                        visibilities.get(visibility, visibility),
                         visibility,
+                        triages.get(triage_status, triage_status),
                         triage_status,
+                        moderation_reason,
                         theme_text.get(comment_id, ""),
                         link_text.get(comment_id, ""),
-                        "yes" if by_moderator else "no",
-                        body,
+                        yes if by_moderator else no,
+                        text,
+                        markdown,
                         note_text.get(comment_id, ""),
                     )
                 )
@@ -422,15 +501,17 @@ class RowReader:
                         page=page_title,
                         section=heading,
                         section_version=section_version,
-                        parent_id=parent_id or "",
+                        parent_id=parent_id,
                         root_id=root_id,
                         depth=depth,
                         position=len(rows) + 1,
                         created_at=local(created_at),
-                        kind=kind,
+                        kind=kinds.get(kind, kind),
+                        kind_code=kind,
+                        visibility=visibilities[REMOVED],
                     )
                 )
-        return rows, links
+        return rows, themes, links
 
     def _labels(
         self, section_id: int

@@ -6,6 +6,8 @@ import logging
 from collections.abc import Iterator
 from typing import IO
 
+from flask_babel import force_locale
+
 from valuma_space.auth.models import User
 from valuma_space.db import utcnow
 from valuma_space.exports import formats
@@ -48,13 +50,17 @@ file invalid for a JSON reader and plain to see in CSV, Markdown and HTML, and t
 then broken off, so that no reader takes a short file for the whole."""
 
 
-def chunks(workspace_id: int, fmt: str, filters: ExportFilters, base_url: str) -> Iterator[str]:
-    """The text formats, piece by piece. Takes the workspace's id, not the object: a streamed
-    response runs this after the view has returned, in a database session of its own."""
+def chunks(
+    workspace_id: int, fmt: str, filters: ExportFilters, base_url: str, lang: str = "fi"
+) -> Iterator[str]:
+    """The text formats, piece by piece, their labels in `lang`. Takes the workspace's id, not
+    the object: a streamed response runs this after the view has returned, in a database
+    session of its own."""
     if fmt not in STREAMED:
         raise ValueError(fmt)
     try:
-        yield from _chunks(workspace_id, fmt, filters, base_url)
+        with force_locale(lang):
+            yield from _chunks(workspace_id, fmt, filters, base_url)
     except Exception:
         logger.exception("export %s failed part-way", fmt)
         yield INCOMPLETE
@@ -80,12 +86,24 @@ def _chunks(workspace_id: int, fmt: str, filters: ExportFilters, base_url: str) 
 
 
 def write(
-    workspace: Workspace, fmt: str, filters: ExportFilters, base_url: str, out: IO[bytes]
+    workspace: Workspace,
+    fmt: str,
+    filters: ExportFilters,
+    base_url: str,
+    out: IO[bytes],
+    lang: str = "fi",
 ) -> None:
     if fmt in STREAMED:
-        for chunk in chunks(workspace.id, fmt, filters, base_url):
+        for chunk in chunks(workspace.id, fmt, filters, base_url, lang):
             out.write(chunk.encode("utf-8"))
         return
+    with force_locale(lang):
+        _write_file(workspace, fmt, filters, base_url, out)
+
+
+def _write_file(
+    workspace: Workspace, fmt: str, filters: ExportFilters, base_url: str, out: IO[bytes]
+) -> None:
     blocks = section_blocks(workspace, filters, base_url)
     if fmt == "xlsx":
         formats.write_xlsx(blocks, out, model_design(workspace), filters.include_notes)
