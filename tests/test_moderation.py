@@ -271,7 +271,7 @@ def test_role_changes_are_logged_and_admins_read_the_log(app: Flask, section, pe
         people["other"].id,
     )
     html = admin.get("/moderointi/loki", query_string={"action": "role"}).get_data(as_text=True)
-    assert "participant → moderator" in html
+    assert "Osallistuja → Moderaattori" in html
 
 
 def test_participation_page_counts_people_and_sections(app: Flask, section, people) -> None:

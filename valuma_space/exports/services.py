@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, Any
 
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 
 from valuma_space.auth.models import User
+from valuma_space.comments.models import COMMENT_KIND_LABELS, TRIAGE_LABELS, VISIBILITY_LABELS
 from valuma_space.db import utcnow
 from valuma_space.exports import formats
+from valuma_space.exports.formats import FORMAT_LABELS
 from valuma_space.exports.rows import ExportFilters, iso, model_design, section_blocks
 from valuma_space.extensions import db
 from valuma_space.moderation.models import LogAction, ModerationLogEntry
+from valuma_space.moderation.presenting import register_log_values
 from valuma_space.moderation.services import log
 from valuma_space.workspaces.models import Workspace
 
@@ -25,11 +29,45 @@ STREAMED = {"csv", "json", "report-html", "report-md"}
 COMMAND_LINE = "komentorivi"
 
 
+register_log_values(LogAction.EXPORT, FORMAT_LABELS)
+
+FILTER_LABELS = {
+    "section_slug": _l("osio"),
+    "since": _l("alkaen"),
+    "until": _l("asti"),
+    "visibility": _l("näkyvyys"),
+    "triage": _l("käsittelytila"),
+    "kind": _l("tyyppi"),
+    "theme": _l("teema"),
+    "alternative": _l("vaihtoehto"),
+    "include_hidden": _l("myös piilotetut ja poistetut"),
+    "include_notes": _l("myös sisäiset muistiinpanot"),
+}
+VALUE_LABELS: dict[str, dict[Any, Any]] = {
+    "visibility": VISIBILITY_LABELS,
+    "triage": TRIAGE_LABELS,
+    "kind": COMMENT_KIND_LABELS,
+}
+
+
+def describe_filters(filters: ExportFilters) -> str:
+    """The filters in words, for the log ("osio: paatavoitteet; myös piilotetut ja
+    poistetut"), in the language of the one who exports."""
+    described = []
+    for key, value in vars(filters).items():
+        if value in (None, False, ""):
+            continue
+        if value is True:
+            described.append(str(FILTER_LABELS[key]))
+            continue
+        shown = VALUE_LABELS.get(key, {}).get(value, value)
+        described.append(f"{FILTER_LABELS[key]}: {shown}")
+    return "; ".join(described)
+
+
 def log_export(actor: User | None, fmt: str, filters: ExportFilters) -> None:
     """Every export is in the moderation log: who took what out, and with which filters."""
-    described = ", ".join(
-        f"{key}={value}" for key, value in vars(filters).items() if value not in (None, False, "")
-    )
+    described = describe_filters(filters)
     if actor is not None:
         log(actor, LogAction.EXPORT, "", fmt, described)
     else:

@@ -2,13 +2,17 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from valuma_space.db import UTCDateTime, str_enum, utcnow
 from valuma_space.extensions import db
+
+if TYPE_CHECKING:
+    from valuma_space.auth.models import User
 
 
 class ModerationOutcome(StrEnum):
@@ -101,3 +105,6 @@ class ModerationLogEntry(db.Model):
     to_value: Mapped[str] = mapped_column(String(64), default="")
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    """Named by how they are shown; `actor_email` stays for when the account is gone."""

@@ -35,6 +35,7 @@ from valuma_space.moderation.forms import (
     ReportForm,
 )
 from valuma_space.moderation.models import LOG_ACTION_LABELS, LogAction
+from valuma_space.moderation.presenting import actor_name, change_text
 from valuma_space.params import date_param, enum_param, id_param, ids_param, page_param
 from valuma_space.refusals import Refused
 from valuma_space.urls import safe_back
@@ -167,6 +168,8 @@ def _case_page(
         form=form,
         problem=problem,
         action_labels=LOG_ACTION_LABELS,
+        change_text=change_text,
+        actor_name=actor_name,
         design=design_data,
         stance_labels=STANCE_LABELS,
         **_labels(),
@@ -242,6 +245,8 @@ def moderation_log() -> str:
         action=action,
         actor=actor,
         action_labels=LOG_ACTION_LABELS,
+        change_text=change_text,
+        actor_name=actor_name,
         **_labels(),
     )
 

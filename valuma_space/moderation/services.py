@@ -380,6 +380,7 @@ def comment_case(comment: Comment) -> CommentCase:
         db.session.scalars(
             select(ModerationLogEntry)
             .where(ModerationLogEntry.comment_id == comment.id)
+            .options(joinedload(ModerationLogEntry.actor))
             .order_by(ModerationLogEntry.created_at)
         )
     )
@@ -413,7 +414,8 @@ def log_entries(
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     entries = list(
         db.session.scalars(
-            query.order_by(ModerationLogEntry.created_at.desc(), ModerationLogEntry.id.desc())
+            query.options(joinedload(ModerationLogEntry.actor))
+            .order_by(ModerationLogEntry.created_at.desc(), ModerationLogEntry.id.desc())
             .limit(LOG_PAGE_SIZE)
             .offset((max(page, 1) - 1) * LOG_PAGE_SIZE)
         )
