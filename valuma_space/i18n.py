@@ -2,16 +2,55 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from babel import dates
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import get_locale
 
 from valuma_space.extensions import babel
 
 LANGUAGE_COOKIE = "lang"
 LANGUAGE_NAMES = {"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}
+
+# Dates and times as Finnish public services write them in each language: day before month and
+# the 24-hour clock. The short forms are ours, the same numbers in every language; the long ones
+# are CLDR's Finnish variant of each language ("1 december 2026"). Plain English CLDR would be
+# American: 12/1/26, 7:13 PM.
+DATE_LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_FI"}
+SHORT_DATETIME = {
+    "fi": "d.M.yyyy 'klo' H.mm",
+    "sv": "d.M.yyyy 'kl.' H.mm",
+    "en": "d.M.yyyy 'at' H.mm",
+}
+SHORT_DATE = "d.M.yyyy"
+
+
+def _date_locale() -> str:
+    return DATE_LOCALES.get(str(get_locale()), "fi_FI")
+
+
+def format_datetime(moment: datetime | None, format: str = "short") -> str:
+    """A stored moment in the study's time zone, written the reader's way."""
+    if moment is None:
+        return ""
+    if format == "short":
+        format = SHORT_DATETIME.get(str(get_locale()), SHORT_DATETIME["fi"])
+    return dates.format_datetime(moment, format, tzinfo=local_zone(), locale=_date_locale())
+
+
+def format_date(day: date | datetime | None, format: str = "short") -> str:
+    """A day (or the day of a stored moment, in the study's time zone), the reader's way."""
+    if day is None:
+        return ""
+    if isinstance(day, datetime):
+        day = day.astimezone(local_zone()) if day.tzinfo else day
+        day = day.date()
+    return dates.format_date(
+        day, SHORT_DATE if format == "short" else format, locale=_date_locale()
+    )
 
 
 def select_locale() -> str:

@@ -23,6 +23,7 @@ from valuma_space.comments.models import (
 )
 from valuma_space.comments.policy import Action
 from valuma_space.extensions import db
+from valuma_space.i18n import format_date
 from valuma_space.materials.services import sections_of
 from valuma_space.modeldesign import services as design
 from valuma_space.modeldesign.models import STANCE_LABELS
@@ -266,8 +267,7 @@ def participation() -> str:
     ]
     section_rows = [(section.heading, count) for section, _page, count in data.per_section]
     week_rows = [
-        (_("viikko %(date)s", date=monday.strftime("%d.%m.%Y")), count)
-        for monday, count in data.per_week
+        (_("viikko %(date)s", date=format_date(monday)), count) for monday, count in data.per_week
     ]
     return render_template(
         "moderation/participation.html",
