@@ -26,6 +26,7 @@ from valuma_space.materials.diff import word_diff
 from valuma_space.materials.forms import NewSectionForm, PageForm, SectionEditForm, UploadForm
 from valuma_space.materials.markdown import render_markdown
 from valuma_space.materials.models import Attachment, Page, Section
+from valuma_space.materials.plaintext import plain_text
 from valuma_space.materials.services import section_with_page, workspace_contents
 from valuma_space.refusals import Refused
 from valuma_space.workspaces.services import owned_or_404, workspace_or_404
@@ -251,5 +252,6 @@ def difference(slug: str, old: int, new: int) -> str:
         before=before,
         after=after,
         heading_pieces=word_diff(before.heading, after.heading),
-        pieces=word_diff(before.body_markdown, after.body_markdown),
+        # Readers compare what they read, not the Markdown behind it.
+        pieces=word_diff(plain_text(before.body_markdown), plain_text(after.body_markdown)),
     )

@@ -58,7 +58,7 @@ def excerpt(comment: Comment, reader: User, length: int = EXCERPT_LENGTH) -> str
     (their own comment hidden by a moderator, for one)."""
     if not policy.may_read(comment, reader):
         return policy.removed_notice(comment)
-    text = comment.body_markdown.strip()
+    text = comment.body_text.strip()
     if len(text) <= length:
         return text
     return text[:length].rsplit(" ", 1)[0] + "…"
