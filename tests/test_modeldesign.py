@@ -15,6 +15,7 @@ from valuma_space.auth.models import Role
 from valuma_space.comments.models import Comment
 from valuma_space.db import utcnow
 from valuma_space.extensions import db
+from valuma_space.materials.models import Section
 from valuma_space.modeldesign.models import (
     Alternative,
     Assessment,
@@ -56,6 +57,7 @@ def _design(client: FlaskClient) -> tuple[Alternative, Criterion]:
         title="Verkostojen ohjelma",
         description="Kansallinen *ohjelma*.",
         status="under_discussion",
+        shown="y",
     )
     _post(client, "/mallit/kriteerit", name="Kustannukset")
     _post(client, "/mallit/teemat", name="Rahoitus")
@@ -193,9 +195,62 @@ def test_publishing_makes_a_page_participants_comment_on(app: Flask, setup) -> N
         title="Verkostojen ohjelma",
         description="Uusi kuvaus",
         status="proposed",
+        shown="y",
     )
     _post(client, "/mallit/julkaise")
     assert "Uusi kuvaus" in reader.get("/sivu/mallivaihtoehdot").get_data(as_text=True)
+
+
+def test_only_alternatives_shown_to_participants_are_published(app: Flask, setup) -> None:
+    client = setup["moderator"]
+    shown, _criterion = _design(client)
+    _post(
+        client,
+        "/mallit/vaihtoehdot",
+        kind="funding_option",
+        title="Luonnos rahoituksesta",
+        description="Keskeneräinen.",
+        status="draft",
+    )
+    _post(client, "/mallit/julkaise")
+    reader = app.test_client()
+    page = reader.get("/sivu/mallivaihtoehdot").get_data(as_text=True)
+    assert "Verkostojen ohjelma" in page and "Luonnos rahoituksesta" not in page
+    assert "Päivitetty " in page
+    # The matrix is not public yet: nothing links it, and it answers 404.
+    assert "/mallit/matriisi" not in page and reader.get("/mallit/matriisi").status_code == 404
+    _post(client, "/mallit/julkaise", show_matrix="y")
+    page = reader.get("/sivu/mallivaihtoehdot").get_data(as_text=True)
+    assert 'href="/mallit/matriisi"' in page
+    assert reader.get("/mallit/matriisi").status_code == 200
+
+    # A participant comments on the shown alternative; then it is switched off, and at once
+    # it is gone from the page, its comments stay and say it was withdrawn.
+    db.session.expire_all()
+    section = db.session.get(Section, db.session.get(Alternative, shown.id).section_id)
+    make_comment(section, setup["author"], "Hyvä vaihtoehto.")
+    _post(
+        client,
+        f"/mallit/vaihtoehdot/{shown.id}",
+        kind="operating_model",
+        title="Verkostojen ohjelma",
+        description="Kansallinen *ohjelma*.",
+        status="under_discussion",
+    )
+    page = reader.get("/sivu/mallivaihtoehdot").get_data(as_text=True)
+    assert "Verkostojen ohjelma" not in page
+    thread = reader.get(f"/osio/{section.slug}").get_data(as_text=True)
+    assert "Hyvä vaihtoehto." in thread and "vedetty pois keskustelusta" in thread
+    participant = app.test_client()
+    login_as(participant, "osallistuja@kunta.fi")
+    refused = post_form(
+        participant,
+        f"/osio/{section.slug}",
+        action=f"/osio/{section.slug}/kommentoi",
+        body="Vielä yksi.",
+    )
+    assert refused.status_code in {400, 409} and "vedetty pois" in refused.get_data(as_text=True)
+    assert db.session.query(Comment).filter_by(body_markdown="Vielä yksi.").count() == 0
 
 
 DESIGN_ROUTES = [

@@ -44,9 +44,11 @@ def create_app(config: Config | None = None) -> Flask:
     from valuma_space import cli, errors, i18n, security
     from valuma_space.auth.permissions import enforce_access
     from valuma_space.mail import transports
+    from valuma_space.materials import extras
     from valuma_space.notifications import texts
 
     transports.init_app(app)
+    extras.init_app(app)
     texts.init_app(app)
     security.init_app(app)
     i18n.init_app(app)

@@ -31,7 +31,7 @@ def section_page(
     status: int = 200,
     problem: str | None = None,
 ) -> Response:
-    accepts = workspace.accepts_comments()
+    accepts = workspace.accepts_comments() and section.withdrawn_at is None
     order = requested_order()
     viewer = current_user if current_user.is_authenticated else None
     form = form or CommentForm()

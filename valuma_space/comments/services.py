@@ -69,7 +69,16 @@ def _workspace_of(section: Section) -> Workspace:
     return db.session.get(Workspace, section.workspace_id)  # type: ignore[return-value]
 
 
+class SectionWithdrawn(Refused):
+    def __init__(self) -> None:
+        super().__init__(
+            _l("Tämä osio on vedetty pois keskustelusta, eikä siihen voi enää kommentoida.")
+        )
+
+
 def _ensure_open(section: Section) -> None:
+    if section.withdrawn_at is not None:
+        raise SectionWithdrawn
     if not _workspace_of(section).accepts_comments():
         raise CommentingClosed
 
@@ -121,9 +130,8 @@ def add_comment(
         return existing, False
     if existing is not None:
         key = secrets.token_hex(16)  # somebody else's key: never let it reveal or block theirs
+    _ensure_open(section)
     workspace = _workspace_of(section)
-    if not workspace.accepts_comments():
-        raise CommentingClosed
     if parent is not None and (
         parent.section_id != section.id or not policy.allows(parent, author, Action.REPLY)
     ):

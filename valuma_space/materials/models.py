@@ -64,6 +64,10 @@ class Section(db.Model):
     """Bumped by every change to the section's discussion; keys the rendered-thread cache."""
     is_published: Mapped[bool] = mapped_column(default=True)
     """Hidden sections are seen only by moderators."""
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """Taken out of the discussion (an alternative no longer shown to participants): gone from
+    its page's list and closed to new comments, but its comments stay readable by their links,
+    with a notice that says so."""
     version: Mapped[int] = mapped_column(default=1)
     """The number of the published text; each publication adds a SectionVersion."""
     draft_heading: Mapped[str | None] = mapped_column(String(200))

@@ -25,10 +25,16 @@ def slugify(text: str, max_length: int = 80) -> str:
 
 @dataclass(frozen=True)
 class PageView:
-    """A page as one reader sees it: hidden sections left out, the page itself untouched."""
+    """A page as one reader sees it: hidden and withdrawn sections left out, the page itself
+    untouched."""
 
     page: Page
     sections: list[Section]
+
+    @property
+    def updated_at(self) -> datetime | None:
+        """When anything on the page last changed, a withdrawn section included."""
+        return max((s.updated_at for s in self.page.sections), default=None)
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.page, name)
@@ -44,7 +50,14 @@ def workspace_contents(workspace: Workspace, include_hidden: bool = False) -> li
         .order_by(Page.position, Page.id)
     )
     return [
-        PageView(page, [s for s in page.sections if include_hidden or s.is_published])
+        PageView(
+            page,
+            [
+                s
+                for s in page.sections
+                if (include_hidden or s.is_published) and s.withdrawn_at is None
+            ],
+        )
         for page in pages
         if include_hidden or page.is_published
     ]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectChoice, SelectField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from valuma_space.modeldesign.models import ALTERNATIVE_KIND_LABELS, ALTERNATIVE_STATUS_LABELS
@@ -23,6 +23,13 @@ class AlternativeForm(FlaskForm):
         _l("Tila"),
         choices=[SelectChoice(k.value, label) for k, label in ALTERNATIVE_STATUS_LABELS.items()],
         default="draft",
+    )
+    shown = BooleanField(
+        _l("Näytetään osallistujille"),
+        description=_l(
+            "Julkaistaessa vain näytettävät vaihtoehdot tulevat sivulle Mallivaihtoehdot. "
+            "Jo julkaistu vaihtoehto poistuu sivulta heti, kun valinnan poistaa; sen kommentit säilyvät."
+        ),
     )
 
 

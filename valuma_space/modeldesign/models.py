@@ -97,6 +97,9 @@ class Alternative(db.Model):
         str_enum(AlternativeStatus), default=AlternativeStatus.DRAFT
     )
     position: Mapped[int] = mapped_column(default=0)
+    shown_to_participants: Mapped[bool] = mapped_column(default=False)
+    """Apart from its status: only alternatives switched on are published, and switching one
+    off withdraws its section at once."""
     section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id", ondelete="SET NULL"))
     """The section it was published as, for participants to read and comment on."""
 

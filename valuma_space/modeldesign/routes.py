@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,6 +12,7 @@ from valuma_space.comments.loaders import comment_or_404
 from valuma_space.comments.models import COMMENT_KIND_LABELS
 from valuma_space.comments.policy import Action
 from valuma_space.extensions import db
+from valuma_space.materials.extras import register_page_links
 from valuma_space.modeldesign import services
 from valuma_space.modeldesign.forms import AlternativeForm, AssessmentForm
 from valuma_space.modeldesign.models import (
@@ -41,6 +43,16 @@ LABELS = {
     "stance_labels": STANCE_LABELS,
     "comment_kind_labels": COMMENT_KIND_LABELS,
 }
+
+
+def _matrix_link(page: Any, viewer: Any) -> list[tuple[str, str]]:
+    """The published alternatives link their assessment matrix while participants may see it."""
+    if page.slug != services.PUBLISHED_PAGE_SLUG or not page.workspace.matrix_public:
+        return []
+    return [(_("Arviointimatriisi: vaihtoehdot kriteereittäin"), url_for("design.matrix"))]
+
+
+register_page_links(_matrix_link)
 
 
 @bp.get("/")
@@ -81,6 +93,7 @@ def _save(workspace: Workspace, item: Alternative | None, form: AlternativeForm)
         form.title.data,
         form.description.data or "",
         AlternativeStatus(form.status.data),
+        bool(form.shown.data),
     )
 
 
@@ -92,6 +105,7 @@ def alternative(alternative_id: int) -> Response | tuple[str, int]:
     if request.method != "POST":
         form.description.data = item.description_markdown
         form.kind.data, form.status.data = item.kind.value, item.status.value
+        form.shown.data = item.shown_to_participants
     elif form.validate_on_submit():
         _save(workspace_or_404(), item, form)
         db.session.commit()

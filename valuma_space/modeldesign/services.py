@@ -13,6 +13,7 @@ from valuma_space.auth.models import User
 from valuma_space.comments import policy
 from valuma_space.comments.models import Comment
 from valuma_space.comments.services import register_own_comment_notes
+from valuma_space.db import utcnow
 from valuma_space.extensions import db
 from valuma_space.materials.markdown import render_markdown
 from valuma_space.materials.models import Page, Section
@@ -143,7 +144,10 @@ def save_alternative(
     title: str,
     description: str,
     status: AlternativeStatus,
+    shown: bool = False,
 ) -> Alternative:
+    """Add or change an alternative. Switching `shown` off withdraws its published section at
+    once; switching it back on returns the section (a new one comes with publishing)."""
     if not title.strip():
         raise Refused(_l("Anna vaihtoehdolle otsikko."))
     if alternative is None:
@@ -158,8 +162,19 @@ def save_alternative(
     alternative.kind, alternative.title, alternative.status = kind, title.strip(), status
     alternative.description_markdown = description
     alternative.description_html = render_markdown(description)
+    alternative.shown_to_participants = shown
+    section = db.session.get(Section, alternative.section_id) if alternative.section_id else None
+    if section is not None:
+        _show_section(section, shown)
     db.session.flush()
     return alternative
+
+
+def _show_section(section: Section, shown: bool) -> None:
+    if shown and section.withdrawn_at is not None:
+        section.withdrawn_at = None
+    elif not shown and section.withdrawn_at is None:
+        section.withdrawn_at = utcnow()
 
 
 def _check_name(name: str, limit: int) -> None:
@@ -388,8 +403,9 @@ def assessment_history(alternative: Alternative, criterion: Criterion) -> list[A
 
 
 def publish_alternatives(workspace: Workspace, moderator: User, show_matrix: bool) -> Page:
-    """Every alternative not set aside becomes a section of one page that participants read and
-    comment on like any other; later publications add versions to the same sections."""
+    """Every alternative switched on for participants becomes a section of one page that they
+    read and comment on like any other; later publications add versions to the same sections.
+    The sections of alternatives switched off are withdrawn, their comments kept."""
     from valuma_space.materials.authoring import create_page, create_section, publish_text
 
     page = db.session.scalar(
@@ -403,11 +419,13 @@ def publish_alternatives(workspace: Workspace, moderator: User, show_matrix: boo
         )
         page.slug = PUBLISHED_PAGE_SLUG
     for alternative in alternatives(workspace):
-        if alternative.status == AlternativeStatus.SET_ASIDE:
-            continue
         section = (
             db.session.get(Section, alternative.section_id) if alternative.section_id else None
         )
+        if not alternative.shown_to_participants:
+            if section is not None:
+                _show_section(section, False)
+            continue
         if section is None:
             section = create_section(
                 page, alternative.title, alternative.description_markdown, moderator
@@ -419,6 +437,7 @@ def publish_alternatives(workspace: Workspace, moderator: User, show_matrix: boo
         ):
             publish_text(section, alternative.title, alternative.description_markdown, moderator)
         section.is_published = True
+        _show_section(section, True)
     page.is_published = True
     workspace.matrix_public = show_matrix
     db.session.flush()
