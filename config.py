@@ -70,6 +70,8 @@ class Config:
         # Requests may carry an upload and its form; bigger ones are refused before reading.
         self.MAX_CONTENT_LENGTH = (self.MAX_UPLOAD_MB + 1) * 1024 * 1024
         self.LOGIN_LINK_MAX_AGE = _int(env, "LOGIN_LINK_MAX_AGE", 900)
+        # Invitations are read hours or days after they are sent.
+        self.INVITATION_LINK_DAYS = _int(env, "INVITATION_LINK_DAYS", 7)
         self.LOGIN_RATE_PER_ADDRESS = env.get("LOGIN_RATE_PER_ADDRESS") or "5 per 15 minutes"
         self.LOGIN_RATE_PER_IP = env.get("LOGIN_RATE_PER_IP") or "30 per 10 minutes"
         self.LOGIN_MAILS_PER_ADDRESS = env.get("LOGIN_MAILS_PER_ADDRESS") or "10 per hour"

@@ -350,3 +350,49 @@ def test_authoring_authorisation(app: Flask, section, method: str, template: str
             assert response.status_code in {200, 302, 303, 400}, (path, who, response.status_code)
         else:
             assert response.status_code == 403, (path, who, response.status_code)
+
+
+def test_an_invitation_link_lives_for_days_and_an_expired_one_renews_itself(
+    app: Flask, workspace, section, moderator: FlaskClient
+) -> None:
+    """Invited people read their mail hours or days later: the link works for a week, once,
+    and an expired one sends a new sign-in link to the same address, to the same place."""
+    for address in ("myohassa@kunta.fi", "viikon@kunta.fi"):
+        post_form(moderator, "/hallinta/kutsut", addresses=address)
+    db.session.expire_all()
+    deliver_due()
+    invitations = {m.recipient: m for m in sent_mails(app)}
+    assert "7 päivän ajan" in invitations["myohassa@kunta.fi"].text
+    from valuma_space.auth.tokens import LinkToken
+
+    tokens = {t.email: t for t in db.session.scalars(select(LinkToken))}
+    moderators = tokens.pop("toimittaja@valuma.fi")
+    assert moderators.expires_at - moderators.created_at == timedelta(minutes=15)
+    assert all(t.expires_at - t.created_at == timedelta(days=7) for t in tokens.values())
+    # Six days on the first is still good; eight days on the second has expired.
+    for email, days in (("myohassa@kunta.fi", 6), ("viikon@kunta.fi", 8)):
+        tokens[email].created_at -= timedelta(days=days)
+        tokens[email].expires_at -= timedelta(days=days)
+    db.session.commit()
+    later = invitations.pop("myohassa@kunta.fi")
+    assert confirm_link(app.test_client(), link_path(later.link)).status_code == 302
+    again = confirm_link(app.test_client(), link_path(later.link))
+    assert again.status_code == 400  # still once only
+
+    stale = link_path(invitations["viikon@kunta.fi"].link)
+    visitor = app.test_client()
+    page = visitor.get(stale)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400 and "v•••@kunta.fi" in html and "Lähetä uusi linkki" in html
+    count = len(sent_mails(app))
+    response = post_form(visitor, stale, action=f"{stale}/uusi")
+    assert response.status_code == 302 and response.headers["Location"] == "/kirjaudu/tarkista"
+    db.session.expire_all()
+    deliver_due()
+    [fresh] = sent_mails(app)[count:]
+    assert (
+        fresh.recipient == "viikon@kunta.fi" and fresh.link != invitations["viikon@kunta.fi"].link
+    )
+    assert confirm_link(app.test_client(), link_path(fresh.link)).status_code == 302
+    # The expired link renews once; a sign-in link that simply expired offers the login page.
+    assert "Lähetä uusi linkki" not in visitor.get(stale).get_data(as_text=True)

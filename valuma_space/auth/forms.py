@@ -61,6 +61,10 @@ class ConfirmForm(FlaskForm):
     submit = SubmitField(_l("Kirjaudu sisään"))
 
 
+class RenewLinkForm(FlaskForm):
+    submit = SubmitField(_l("Lähetä uusi linkki"))
+
+
 class ConfirmEmailChangeForm(FlaskForm):
     submit = SubmitField(_l("Vahvista uusi osoite"))
 

@@ -30,13 +30,16 @@ def compose_link_mail(message: OutboxMessage, now: datetime) -> OutgoingMail:
     purpose = (
         TokenPurpose.CHANGE_EMAIL if message.kind == MailKind.CHANGE_EMAIL else TokenPurpose.SIGN_IN
     )
+    invitation = message.kind == MailKind.INVITATION
+    max_age = config["INVITATION_LINK_DAYS"] * 86400 if invitation else config["LOGIN_LINK_MAX_AGE"]
     token = issue_token(
         purpose,
         message.recipient,
-        config["LOGIN_LINK_MAX_AGE"],
+        max_age,
         next_url=message.next_url,
         user_id=message.user_id,
         now=now,
+        from_invitation=invitation,
     )
     with writing_mail(message.locale):
         title = site_title()
@@ -59,6 +62,7 @@ def compose_link_mail(message: OutboxMessage, now: datetime) -> OutgoingMail:
             "link": link,
             "known": known,
             "minutes": config["LOGIN_LINK_MAX_AGE"] // 60,
+            "days": config["INVITATION_LINK_DAYS"],
             "recipient": message.recipient,
             "workspace_title": title,
         }

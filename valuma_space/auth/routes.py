@@ -30,9 +30,10 @@ from valuma_space.auth.forms import (
     LoginForm,
     LogoutForm,
     ProfileForm,
+    RenewLinkForm,
 )
 from valuma_space.auth.throttle import KNOWN_COOKIE
-from valuma_space.auth.tokens import TokenCheck, TokenPurpose, check_token
+from valuma_space.auth.tokens import TokenCheck, TokenProblem, TokenPurpose, check_token
 from valuma_space.extensions import csrf, db, limiter
 from valuma_space.urls import safe_next
 from valuma_space.views import form_status
@@ -142,7 +143,32 @@ def _confirm_page(form: ConfirmForm, check: TokenCheck, status: int = 200) -> Re
 
 
 def _link_problem(check: TokenCheck, status: int) -> Response:
-    return Response(render_template("auth/link_problem.html", problem=check.problem), status=status)
+    renewal = None
+    if check.problem == TokenProblem.EXPIRED and check.token and check.token.from_invitation:
+        # An invitation read days later: one press sends a new link to the same address.
+        renewal = {"form": RenewLinkForm(), "address": masked(check.token.email)}
+    html = render_template("auth/link_problem.html", problem=check.problem, renewal=renewal)
+    return Response(html, status=status)
+
+
+@bp.post("/kirjaudu/vahvista/<token>/uusi")
+@access(Access.PUBLIC)
+@form_level_csrf
+def renew_link(token: str) -> Response:
+    """A new sign-in link in place of an expired invitation's, throttled as sign-in is."""
+    form = RenewLinkForm()
+    invitation = services.expired_invitation(token)
+    if invitation is None or not form.validate_on_submit():
+        return _no_store(_link_problem(check_token(token, TokenPurpose.SIGN_IN), status=400))
+    decided = throttle.verdict(
+        invitation.email, get_remote_address(), request.cookies.get(KNOWN_COOKIE)
+    )
+    if decided == throttle.Verdict.TOO_MANY:
+        abort(429)
+    if decided == throttle.Verdict.SEND:
+        services.renew_invitation_link(token, _locale())
+        db.session.commit()
+    return redirect(url_for("auth.check_email"))
 
 
 @bp.post("/kirjaudu/ulos")

@@ -16,7 +16,9 @@ from valuma_space.auth.signals import account_deleting, name_changed
 from valuma_space.auth.tokens import (
     LinkToken,
     TokenCheck,
+    TokenProblem,
     TokenPurpose,
+    check_token,
     retire_outstanding_tokens,
     use_token,
 )
@@ -53,6 +55,27 @@ def ensure_user(address: str, role: Role | None = None) -> tuple[User, bool]:
 def request_sign_in(email: str, locale: str, next_url: str) -> None:
     """Queue a sign-in link. Looks nothing up, so known and unknown addresses cost the same."""
     enqueue(MailKind.SIGN_IN, normalise_email(email), locale, next_url)
+
+
+def expired_invitation(token: str) -> LinkToken | None:
+    """The invitation link's token, if that is what `token` is and it has expired unused:
+    its address and destination serve a new link."""
+    check = check_token(token, TokenPurpose.SIGN_IN)
+    if check.problem == TokenProblem.EXPIRED and check.token is not None:
+        return check.token if check.token.from_invitation else None
+    return None
+
+
+def renew_invitation_link(token: str, locale: str) -> bool:
+    """A new sign-in link to the address an expired invitation went to, opening where the
+    invitation would have. The expired link then serves no second renewal."""
+    found = expired_invitation(token)
+    if found is None:
+        return False
+    found.used_at = utcnow()
+    request_sign_in(found.email, locale, found.next_url)
+    db.session.flush()
+    return True
 
 
 @dataclass(frozen=True)

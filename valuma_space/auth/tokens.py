@@ -50,6 +50,10 @@ class LinkToken(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     """Set once, when the link is used or when a later sign-in makes it obsolete."""
+    from_invitation: Mapped[bool] = mapped_column(default=False)
+    """Sent in an invitation, read hours or days later: it lives for days
+    (INVITATION_LINK_DAYS), and once expired it offers a new sign-in link to the same
+    address, to the same place."""
 
 
 class TokenProblem(StrEnum):
@@ -75,6 +79,7 @@ def issue_token(
     next_url: str = "/",
     user_id: int | None = None,
     now: datetime | None = None,
+    from_invitation: bool = False,
 ) -> str:
     """Create a link token and return it; only its hash is stored."""
     now = now or utcnow()
@@ -88,6 +93,7 @@ def issue_token(
             next_url=next_url,
             created_at=now,
             expires_at=now + timedelta(seconds=max_age_seconds),
+            from_invitation=from_invitation,
         )
     )
     db.session.flush()
