@@ -290,6 +290,13 @@
       return;
     }
     current.replaceWith(document.importNode(fresh, true));
+    // The sort links and the "no comments yet" line go with the thread they describe: a first
+    // comment takes the line away, and a thread left empty brings it back.
+    var meta = doc.querySelector(".discussion [data-thread-meta]");
+    var currentMeta = discussion.querySelector("[data-thread-meta]");
+    if (meta && currentMeta) {
+      currentMeta.replaceWith(document.importNode(meta, true));
+    }
     var heading = doc.querySelector("#discussion-heading");
     if (heading) {
       document.getElementById("discussion-heading").innerHTML = heading.innerHTML;
