@@ -232,9 +232,16 @@ def send_as(
 
 def submit_form(client: FlaskClient, page_url: str, form_id: str, **changes: str) -> TestResponse:
     """Open a page and send one of its forms with what it holds, plus `changes`."""
+    return submit_again(client, client.get(page_url), form_id, **changes)
+
+
+def submit_again(
+    client: FlaskClient, page: TestResponse, form_id: str, **changes: str
+) -> TestResponse:
+    """Send one of the forms of a page already open (a form shown again) as it stands."""
     reader = _FormReader(form_id)
-    reader.feed(client.get(page_url).get_data(as_text=True))
-    assert reader.action is not None, f"no form #{form_id} on {page_url}"
+    reader.feed(page.get_data(as_text=True))
+    assert reader.action is not None, f"no form #{form_id} on {page.request.path}"
     return client.post(reader.action, data={**reader.fields, **changes})
 
 

@@ -295,6 +295,31 @@ def test_permalink_and_orders(client: FlaskClient, section, maija, pekka) -> Non
     assert order(order="nonsense")[0] == "Alfa"
 
 
+NOTHING_YET = "Tässä osiossa ei ole vielä kommentteja."
+
+
+def test_no_comments_yet_is_said_by_what_the_viewer_sees_not_by_the_count(
+    app: Flask, section, maija, pekka
+) -> None:
+    section.page.workspace.pre_moderation = True
+    db.session.commit()
+    author = app.test_client()
+    login_as(author, maija.email)
+    assert NOTHING_YET in _html(author, section)
+    assert _write(author, section, "Odotan hyväksyntää.").status_code == 303
+    own = _html(author, section)
+    # Her own comment waits for approval beside no "nothing yet"; the public count is still 0.
+    assert "Odotan hyväksyntää." in own and "Odottaa hyväksyntää" in own
+    assert '<span class="count">(0)</span>' in own
+    assert NOTHING_YET not in own
+    # Nobody else sees anything yet, and is told so, signed in or not.
+    other = app.test_client()
+    login_as(other, pekka.email)
+    assert "Odotan hyväksyntää." not in _html(other, section)
+    assert NOTHING_YET in _html(other, section)
+    assert NOTHING_YET in _html(app.test_client(), section)
+
+
 def test_counts_per_section_on_home_and_in_the_contents(
     client: FlaskClient, section, maija
 ) -> None:

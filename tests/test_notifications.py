@@ -22,6 +22,7 @@ from tests.helpers import (
     moderate,
     post_form,
     send_digests,
+    submit_again,
     submit_form,
 )
 from tests.smtp import RecordingSmtpTransport, SmtpServer, parts
@@ -175,11 +176,17 @@ def test_a_mention_notifies_the_one_named_as_they_chose_to_be_shown(
     app: Flask, smtp: SmtpServer, section, people
 ) -> None:
     pekka = _client(app, "pekka@liitto.fi")
-    comment_id = _write(
-        pekka,
-        section,
-        "Kysytään @Maija Meikäläinen ja @Kirjastonhoitaja, entä @Liisa Salainen tai @Pekka Puhuja?",
+    text = (
+        "Kysytään @Maija Meikäläinen ja @Kirjastonhoitaja, entä @Liisa Salainen tai @Pekka Puhuja?"
     )
+    page = f"/osio/{section.slug}"
+    asked = post_form(pekka, page, action=f"{page}/kommentoi", body=text)
+    # Nobody here has taken part, so Pekka is asked first (naming no one, not even himself);
+    # a mention of someone who has not taken part still reaches them once he sends anyway.
+    assert asked.status_code == 200 and "Lähetä silti" in asked.get_data(as_text=True)
+    sent = submit_again(pekka, asked, "kommentoi")
+    assert sent.status_code == 303
+    comment_id = int(sent.headers["Location"].rsplit("#c", 1)[1])
     _deliver()
     [to_maija] = _notification_mails(smtp, "maija@kunta.fi")
     assert to_maija["Subject"] == "Sinut mainittiin keskustelussa"
@@ -204,6 +211,67 @@ def test_name_suggestions_offer_participants_as_shown_and_never_hidden_names(
     assert client.get("/osallistujat/nimet?q=Pekka").json == {"names": []}  # not oneself
     assert client.get("/osallistujat/nimet?q=%25").json == {"names": []}
     assert app.test_client().get("/osallistujat/nimet?q=mai").status_code == 302
+
+
+WARNED = "ei vastaa kenenkään keskusteluun osallistuneen nimeä"
+
+
+def _warning(response) -> str:
+    html = response.get_data(as_text=True)
+    match = re.search(r'<div class="form-warning"[^>]*>(.*?)</div>', html, re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split()) if match else ""
+
+
+def test_a_mention_naming_no_participant_is_asked_about_before_sending(
+    app: Flask, section, people
+) -> None:
+    for person in ("maija", "liisa"):
+        make_comment(section, people[person], "Osallistun keskusteluun.")
+    make_user("hiljainen@kunta.fi", display_name="Maisa Hiljainen")  # has not taken part
+    pekka = _client(app, "pekka@liitto.fi")
+    page = f"/osio/{section.slug}"
+    text = "Kysyn @Lii ja @Maija Meikäläinen, @kirjastonhoitaja, @Liisa Salainen ja @Maisa."
+    asked = post_form(pekka, page, action=f"{page}/kommentoi", body=text)
+    assert asked.status_code == 200
+    # Named as shown (in any case): no question. A hidden real name and someone who has not
+    # taken part are never told apart from a typo: the writer learns nothing the suggestions
+    # would not offer.
+    assert _warning(asked).startswith("@Lii, @Liisa, @Maisa eivät vastaa kenenkään")
+    assert "Lähetä silti" in _warning(asked)
+    assert text in asked.get_data(as_text=True)  # the text is kept in the form
+    assert db.session.scalar(select(func.count(Comment.id))) == 2  # nothing saved yet
+
+    # Changed to name someone else who is not there: asked again, about that one.
+    again = submit_again(pekka, asked, "kommentoi", body="Kysyn @Lii ja @Pertti.")
+    assert again.status_code == 200 and _warning(again).startswith("@Lii, @Pertti eivät vastaa")
+    sent = submit_again(pekka, again, "kommentoi")
+    assert sent.status_code == 303
+    assert db.session.scalar(select(func.count(Comment.id))) == 3
+    told = db.session.scalars(select(Notification.user_id)).all()
+    assert told == []  # the mentions stay plain text and tell nobody
+
+    # Fixed instead: sent at once, and the one named hears of it.
+    fixed = post_form(pekka, page, action=f"{page}/kommentoi", body="Kysyn @Lii")
+    assert WARNED in _warning(fixed)
+    # "@Maija" alone names nobody either: a mention is the name in full, as its owner shows it.
+    assert WARNED in _warning(submit_again(pekka, fixed, "kommentoi", body="Kysyn @Maija"))
+    fixed = submit_again(pekka, fixed, "kommentoi", body="Kysyn @maija meikäläinen")
+    assert fixed.status_code == 303
+    assert db.session.scalars(select(Notification.user_id)).all() == [people["maija"].id]
+
+
+def test_an_edit_asks_only_about_mentions_it_adds(app: Flask, section, people) -> None:
+    pekka = _client(app, "pekka@liitto.fi")
+    page = f"/osio/{section.slug}"
+    asked = post_form(pekka, page, action=f"{page}/kommentoi", body="Hei @Lii")
+    comment_id = int(submit_again(pekka, asked, "kommentoi").headers["Location"].rsplit("c", 1)[1])
+    edit = f"/kommentit/{comment_id}/muokkaa"
+    assert submit_form(pekka, edit, "kommentoi", body="Hei @Lii, korjattu.").status_code == 303
+    asked = submit_form(pekka, edit, "kommentoi", body="Hei @Lii ja @Uusi.")
+    assert asked.status_code == 200
+    assert _warning(asked).startswith("@Uusi ei vastaa kenenkään")
+    assert submit_again(pekka, asked, "kommentoi").status_code == 303
+    assert db.session.get(Comment, comment_id).body_markdown == "Hei @Lii ja @Uusi."
 
 
 def test_moderation_outcomes_reach_the_author_with_the_reason(

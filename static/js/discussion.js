@@ -145,7 +145,7 @@
     count();
 
     var previewUrl = discussion.getAttribute("data-preview-url");
-    var submit = form.querySelector("[type=submit]");
+    var submit = form.querySelector("[type=submit][name=submit]") || form.querySelector("[type=submit]");
     if (previewUrl && submit) {
       var button = document.createElement("button");
       button.type = "button";
@@ -209,6 +209,27 @@
     }
   }
 
+  function removeWarning(form) {
+    var old = form.querySelector("[data-form-warning]");
+    if (old) {
+      old.remove();
+    }
+  }
+
+  function showWarning(form, warning) {
+    // The server's own words and its seal: "Lähetä silti", or a second send, goes past it.
+    removeWarning(form);
+    var problem = form.querySelector(".error-summary, .inline-problem");
+    if (problem) {
+      problem.remove();
+    }
+    var copy = document.importNode(warning, true);
+    var body = form.querySelector("[name=body]");
+    var field = body.closest(".field");
+    field.parentNode.insertBefore(copy, field.nextSibling);
+    copy.focus();
+  }
+
   function sendInPlace(event, form) {
     var body = form.querySelector("[name=body]");
     if (!body) {
@@ -217,12 +238,16 @@
     event.preventDefault();
     var before = commentIds();
     var editing = form.getAttribute("data-draft-target");
-    var submit = form.querySelector("[type=submit]");
+    var buttons = Array.prototype.slice.call(form.querySelectorAll("[type=submit]"));
     // One send at a time: a second press would carry the same key and add nothing anyway.
-    submit.disabled = true;
+    buttons.forEach(function (button) {
+      button.disabled = true;
+    });
     form.setAttribute("aria-busy", "true");
     function done() {
-      submit.disabled = false;
+      buttons.forEach(function (button) {
+        button.disabled = false;
+      });
       form.removeAttribute("aria-busy");
     }
     fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" })
@@ -239,12 +264,19 @@
           form.submit();
           return;
         }
+        // A question before saving (an @mention that names nobody): nothing was saved yet.
+        var warning = result.doc.querySelector("form#kommentoi [data-form-warning]");
+        if (result.response.ok && warning) {
+          showWarning(form, warning);
+          return;
+        }
         var fresh = result.doc.querySelector(".discussion .thread");
         if (!result.response.ok || !fresh) {
           showErrors(form, result.doc);
           return;
         }
         clearDraft(form);
+        removeWarning(form);
         replaceThread(result.doc);
         var target = editing ? editing.replace("edit-", "c") : commentIds().filter(function (id) {
           return before.indexOf(id) === -1;
@@ -290,6 +322,13 @@
       return;
     }
     current.replaceWith(document.importNode(fresh, true));
+    // The sort links and the "no comments yet" line go with the thread they describe: a first
+    // comment takes the line away, and a thread left empty brings it back.
+    var meta = doc.querySelector(".discussion [data-thread-meta]");
+    var currentMeta = discussion.querySelector("[data-thread-meta]");
+    if (meta && currentMeta) {
+      currentMeta.replaceWith(document.importNode(meta, true));
+    }
     var heading = doc.querySelector("#discussion-heading");
     if (heading) {
       document.getElementById("discussion-heading").innerHTML = heading.innerHTML;

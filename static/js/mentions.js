@@ -60,15 +60,17 @@
     current = null;
   }
 
-  function highlight(index) {
+  function highlight(index, quietly) {
     var options = current.list.querySelectorAll("[role=option]");
     current.active = (index + options.length) % options.length;
     Array.prototype.forEach.call(options, function (option, position) {
       option.setAttribute("aria-selected", position === current.active ? "true" : "false");
     });
     current.textarea.setAttribute("aria-activedescendant", options[current.active].id);
-    // Screen readers follow aria-activedescendant on a text box unevenly: say the name, too.
-    announce(current.names[current.active]);
+    if (!quietly) {
+      // Screen readers follow aria-activedescendant on a text box unevenly: say the name, too.
+      announce(current.names[current.active]);
+    }
   }
 
   function choose(index) {
@@ -111,9 +113,10 @@
     });
     textarea.insertAdjacentElement("afterend", list);
     textarea.setAttribute("aria-controls", list.id);
-    // Nothing is chosen until the arrow keys choose it, so that Enter still starts a new line
-    // and Tab still moves on for someone who meant neither.
-    current = { textarea: textarea, list: list, start: start, names: names, active: -1 };
+    // The first name stands highlighted: Enter takes it (or the one the arrow keys moved to),
+    // so that Enter never leaves half a name behind; Escape closes the list, and Tab moves on.
+    current = { textarea: textarea, list: list, start: start, names: names, active: 0 };
+    highlight(0, true);
     announce((texts(textarea).found || "").replace("{num}", String(names.length)));
   }
 
@@ -147,6 +150,7 @@
     var textarea = field(event.target);
     if (textarea) {
       textarea.setAttribute("aria-autocomplete", "list");
+      textarea.setAttribute("aria-haspopup", "listbox");
     }
   });
 
@@ -163,11 +167,10 @@
     }
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();
-      var step = event.key === "ArrowDown" ? 1 : -1;
-      highlight(current.active < 0 && step < 0 ? -1 : current.active + step);
-    } else if (event.key === "Enter" && current.active >= 0) {
+      highlight(current.active + (event.key === "ArrowDown" ? 1 : -1));
+    } else if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
-      choose(current.active);
+      choose(current.active >= 0 ? current.active : 0);
     } else if (event.key === "Escape") {
       event.preventDefault();
       close();

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import secrets
 from typing import Any
 
@@ -48,7 +49,22 @@ class CommentForm(FlaskForm):
     parent_id = HiddenField()
     idempotency_key = HiddenField()
     draft = HiddenField()
+    confirmed = HiddenField()
+    """The warnings the writer saw and chose to send past (their seal), see `asks_first`."""
     submit = SubmitField(_l("Lähetä"))
+    warnings: tuple[str, ...] = ()
+    """What the writer is asked about before the text is saved (shown above "Lähetä silti")."""
+
+    def asks_first(self, warnings: list[str]) -> bool:
+        """Whether the form goes back to the writer with `warnings`: only with warnings they
+        have not already sent past, for this text."""
+        if not warnings:
+            return False
+        seal = hashlib.sha256("\n".join(warnings).encode()).hexdigest()[:32]
+        if self.confirmed.data == seal:
+            return False
+        self.warnings, self.confirmed.data = tuple(warnings), seal
+        return True
 
     def ensure_key(self) -> None:
         """Each rendered form gets its own key; a re-shown form keeps the one it had."""

@@ -36,13 +36,14 @@ def section_page(
     viewer = current_user if current_user.is_authenticated else None
     form = form or CommentForm()
     form.ensure_key()
-    thread, count = thread_html(section, viewer, order, str(get_locale()), accepts, thread_cache())
+    thread = thread_html(section, viewer, order, str(get_locale()), accepts, thread_cache())
     html = render_template(
         "materials/section.html",
         workspace=workspace,
         section=section,
-        thread=thread,
-        comment_count=count,
+        thread=thread.html,
+        comment_count=thread.count,
+        shown_count=thread.shown,
         order=order,
         orders=list(Order),
         form=form,

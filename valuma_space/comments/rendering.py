@@ -100,6 +100,19 @@ class RenderedThread:
     states: dict[int, policy.CommentState]
     """What the policy needs of each comment that has a slot, to tell each viewer's actions."""
     count: int
+    """Comments whose text everyone reads: the discussion's count."""
+    shown: int
+    """Comments the thread holds for its viewer, placeholders for removed ones and the
+    viewer's own waiting ones included: none, and the page says there is nothing yet."""
+
+
+@dataclass(frozen=True)
+class ThreadView:
+    """A thread as one viewer sees it."""
+
+    html: Markup
+    count: int
+    shown: int
 
 
 class ThreadCache:
@@ -177,6 +190,7 @@ def render_thread(section: Section, order: Order, viewer: User | None = None) ->
         slots=tuple(int(part) for part in parts[1::2]),
         states={c.id: policy.state_of(c) for c in comments},
         count=sum(1 for c in comments if policy.text_is_public(c.visibility, c.published_at)),
+        shown=len(entries),
     )
 
 
@@ -243,8 +257,9 @@ def thread_html(
     locale: str,
     accepts_comments: bool,
     cache: ThreadCache,
-) -> tuple[Markup, int]:
-    """The section's thread for this viewer, and the number of visible comments."""
+) -> ThreadView:
+    """The section's thread for this viewer, with how many comments everyone sees in it and how
+    many this viewer does."""
     state = viewer_state(section, viewer)
     personal = bool(
         viewer is not None
@@ -271,4 +286,5 @@ def thread_html(
     for comment_id, segment in zip(rendered.slots, rendered.segments[1:], strict=True):
         pieces.append(actions.html(comment_id, rendered.states[comment_id]))
         pieces.append(segment)
-    return Markup("".join(pieces)), rendered.count  # noqa: S704 (sanitised at save time; the rest is ours, escaped)
+    html = Markup("".join(pieces))  # noqa: S704 (sanitised at save time; the rest is ours, escaped)
+    return ThreadView(html, rendered.count, rendered.shown)

@@ -81,6 +81,8 @@ def create(slug: str) -> Response:
             return _show_again(workspace, section, form, None, services.CannotReply())
     if not form.validate_on_submit():
         return _show_again(workspace, section, form, parent)
+    if form.asks_first(services.text_warnings(form.body.data, current_user)):
+        return _show_again(workspace, section, form, parent, status=200)
     added = attempt(
         lambda: services.add_comment(
             section,
@@ -100,9 +102,10 @@ def create(slug: str) -> Response:
     return redirect(_comment_anchor(comment), code=303)
 
 
-def _show_again(workspace, section, form, parent, refused=None) -> Response:
-    """Back to the form the text came from, with the text and what to fix."""
-    status = refused.status if refused is not None else 400
+def _show_again(workspace, section, form, parent, refused=None, status=400) -> Response:
+    """Back to the form the text came from, with the text and what to fix (or, with status
+    200, what to confirm)."""
+    status = refused.status if refused is not None else status
     problem = str(refused.message) if refused is not None else None
     if parent is not None:
         html = render_template(
@@ -201,7 +204,11 @@ def edit(comment_id: int) -> Response | str:
         draft = services.find_draft(request.args.get("luonnos"), comment.section)
         if draft is not None and draft.comment_id == comment.id:
             _fill_from_draft(form, draft)
-    elif form.validate_on_submit():
+    elif not form.validate_on_submit():
+        status = 400
+    elif not form.asks_first(
+        services.text_warnings(form.body.data, current_user, comment.body_markdown)
+    ):
         edited = attempt(
             lambda: services.edit_comment(
                 comment, current_user, form.body.data, form.chosen_kind(), form.quote.data or ""
@@ -214,8 +221,6 @@ def edit(comment_id: int) -> Response | str:
             db.session.commit()
             flash(_("Muutoksesi on tallennettu."), "success")
             return redirect(_comment_anchor(comment), code=303)
-    else:
-        status = 400
     html = render_template(
         "comments/edit.html", comment=comment, form=form, problem=problem, accepts_comments=accepts
     )

@@ -346,6 +346,25 @@ def register_own_comment_notes(
     return notes
 
 
+TEXT_CHECKS: list[Callable[[str, str, User], list[str]]] = []
+"""What the domains above would point out to a writer before their text is saved, as
+`check(text, earlier_text, writer) -> [warning, ...]` (notifications: an @mention that names
+nobody). A warning is a question, not a refusal: the writer may fix the text or send it anyway."""
+
+
+def register_text_check(
+    check: Callable[[str, str, User], list[str]],
+) -> Callable[[str, str, User], list[str]]:
+    TEXT_CHECKS.append(check)
+    return check
+
+
+def text_warnings(text: str, writer: User, earlier_text: str = "") -> list[str]:
+    """What the writer should know of `text` before it is saved (an edit names `earlier_text`,
+    so that what the comment said before is not asked about again)."""
+    return [warning for check in TEXT_CHECKS for warning in check(text, earlier_text, writer)]
+
+
 def comments_of(user: User) -> list[Comment]:
     return list(
         db.session.scalars(

@@ -55,6 +55,46 @@ def mentioned_users(text: str, author_id: int | None) -> list[User]:
     return list(found.values())
 
 
+def unmatched_mentions(text: str, writer_id: int | None) -> list[str]:
+    """Each "@word" of the text (as written, once) that does not start a participant's name
+    written out in full, as they show it: the people the suggestions offer (the writer left
+    out), and no one else, so that asking reveals no more than the suggestions do."""
+    starts = [(match.start(), match.group(1)) for match in MENTION_START.finditer(text)]
+    starts = starts[:MAX_MENTIONS]
+    if not starts:
+        return []
+    spellings = {
+        variant for _start, word in starts for variant in (word, word.lower(), word.capitalize())
+    }
+    candidates = db.session.scalars(
+        select(User).where(
+            User.id != (writer_id or 0),
+            _took_part(),
+            or_(*(_shown_name_like(f"{_like_escaped(s)}%") for s in spellings)),
+        )
+    )
+    names = {public_name(user) for user in candidates} - {str(UNNAMED)}
+    unmatched: list[str] = []
+    for start, word in starts:
+        named = any(
+            text[start + 1 : start + 1 + len(name)].casefold() == name.casefold()
+            and _ends_a_word(text, start + 1 + len(name))
+            for name in names
+        )
+        if not named and f"@{word}" not in unmatched:
+            unmatched.append(f"@{word}")
+    return unmatched
+
+
+def _took_part():
+    """The person wrote a comment that other participants can read."""
+    return (
+        select(Comment.id)
+        .where(Comment.author_id == User.id, policy.readable_by_participants())
+        .exists()
+    )
+
+
 def _shown_name_like(pattern: str):
     """People whose name as shown to others matches; what they keep hidden is never searched."""
     return or_(
@@ -73,14 +113,9 @@ def name_suggestions(typed: str, viewer_id: int) -> list[str]:
     if not typed:
         return []
     folded = typed.casefold()
-    took_part = (
-        select(Comment.id)
-        .where(Comment.author_id == User.id, policy.readable_by_participants())
-        .exists()
-    )
     rows = db.session.scalars(
         select(User)
-        .where(User.id != viewer_id, took_part, _shown_name_like(f"%{_like_escaped(typed)}%"))
+        .where(User.id != viewer_id, _took_part(), _shown_name_like(f"%{_like_escaped(typed)}%"))
         .limit(200)
     )
     names: set[str] = set()
