@@ -11,7 +11,7 @@ from sqlalchemy import select
 from valuma_space.auth.models import Role
 from valuma_space.auth.services import ensure_user
 from valuma_space.db import utcnow
-from valuma_space.demo import content
+from valuma_space.demo import content, diagram
 from valuma_space.extensions import db
 from valuma_space.materials.authoring import create_page, create_section, publish_text
 from valuma_space.materials.models import Page, Section
@@ -76,11 +76,11 @@ def build_demo() -> DemoReport:
             section.page = page
             section.position = section_position
             section.is_published = True
-            if (section.heading, section.body_markdown) != (
-                section_data["heading"],
-                section_data["body"],
-            ):
-                publish_text(section, section_data["heading"], section_data["body"])
+            body = section_data["body"]
+            if section_data["slug"] == diagram.SECTION_SLUG:  # the picture needs the section first
+                body = diagram.with_phase_diagram(section, body)
+            if (section.heading, section.body_markdown) != (section_data["heading"], body):
+                publish_text(section, section_data["heading"], body)
             report.sections += 1
 
     for email, role in (
