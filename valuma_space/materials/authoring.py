@@ -224,7 +224,7 @@ def picture_snippet(attachment: Attachment, alt: str, caption: str) -> str:
     if not alt.strip():
         raise Refused(
             _l(
-                "Kuvalta puuttuu vaihtoehtoinen teksti: %(image)s. Kirjoita hakasulkeisiin lyhyesti, mitä kuva esittää.",
+                "Kuvalta puuttuu vaihtoehtoinen teksti: %(image)s. Kirjoita kuvan kenttään lyhyesti, mitä kuva esittää.",
                 image=attachment.filename,
             )
         )
