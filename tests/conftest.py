@@ -10,6 +10,7 @@ import os
 import smtplib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import flask_migrate
@@ -84,8 +85,10 @@ def config_overrides() -> dict[str, Any]:
 
 
 @pytest.fixture
-def app(database_url: str, config_overrides: dict[str, Any]) -> Iterator[Flask]:
-    app = create_app(make_config(database_url, **config_overrides))
+def app(database_url: str, config_overrides: dict[str, Any], tmp_path: Path) -> Iterator[Flask]:
+    # Uploads (the demo's diagram among them) go to the test's own folder, not instance/.
+    settings = {"UPLOAD_DIR": str(tmp_path / "uploads"), **config_overrides}
+    app = create_app(make_config(database_url, **settings))
     app.test_client_class = IsolatedClient
     with app.app_context():
         yield app

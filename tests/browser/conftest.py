@@ -62,6 +62,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     database = tmp_path_factory.mktemp("browser") / "browser.db"
     config = TestingConfig({"TEST_DATABASE_URL": f"sqlite:///{database}"})
     config.BASE_URL = "http://127.0.0.1"
+    config.UPLOAD_DIR = str(tmp_path_factory.mktemp("uploads"))
     config.DISCUSSION_POLL_SECONDS = 1  # the "new comments" notice test need not wait long
     app = create_app(config)
     with app.app_context():

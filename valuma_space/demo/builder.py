@@ -13,10 +13,10 @@ from valuma_space.auth.models import Role, User
 from valuma_space.auth.services import ensure_user
 from valuma_space.comments.models import Comment
 from valuma_space.db import utcnow
-from valuma_space.demo import content
+from valuma_space.demo import content, diagram
 from valuma_space.extensions import db
 from valuma_space.i18n import local_zone
-from valuma_space.materials.authoring import create_page, create_section
+from valuma_space.materials.authoring import create_page, create_section, publish_text
 from valuma_space.materials.models import Page, Section
 from valuma_space.workspaces.models import ReadingAccess, Workspace
 
@@ -97,13 +97,21 @@ def build_demo() -> DemoReport:
         report.pages += 1
         for section_data in page_data["sections"]:
             if section_data["slug"] not in sections:
-                create_section(
+                section = create_section(
                     page,
                     section_data["heading"],
                     section_data["body"],
                     slug=section_data["slug"],
                     published=True,
                 )
+                if section_data["slug"] == diagram.SECTION_SLUG:
+                    # The picture is an upload of the section's own, so it needs the section
+                    # first: the text with it is the section's second version.
+                    publish_text(
+                        section,
+                        section_data["heading"],
+                        diagram.with_phase_diagram(section, section_data["body"]),
+                    )
                 report.created += 1
             report.sections += 1
 

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask import current_app, has_request_context, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from valuma_space.auth.models import User
 from valuma_space.db import utcnow
 from valuma_space.extensions import db
-from valuma_space.materials.markdown import render_markdown
-from valuma_space.materials.models import Page, Section, SectionVersion
+from valuma_space.materials.markdown import (
+    Picture,
+    picture_markdown,
+    picture_references,
+    render_material,
+)
+from valuma_space.materials.models import Attachment, Page, Section, SectionVersion
 from valuma_space.materials.services import slugify
 from valuma_space.refusals import Refused
 from valuma_space.workspaces.models import Workspace
@@ -110,7 +117,7 @@ def publish_text(
     section.version += 1
     section.heading = heading.strip()
     section.body_markdown = markdown
-    section.body_html = render_markdown(markdown)
+    section.body_html = render_section_text(section, markdown)
     section.updated_at = utcnow()
     section.draft_heading = None
     section.draft_markdown = None
@@ -143,6 +150,7 @@ def save_draft(
     section: Section, actor: User, heading: str, markdown: str, base_revision: int
 ) -> None:
     _check_revision(section, base_revision, heading, markdown)
+    render_section_text(section, markdown)  # a draft's pictures are checked as publishing would
     section.draft_heading = heading.strip()
     section.draft_markdown = markdown
     section.edit_revision += 1
@@ -159,6 +167,81 @@ def publish(
         db.session.flush()
         return section.versions[-1]
     return publish_text(section, heading, markdown, actor)
+
+
+def _image_path(stored_name: str) -> str:
+    """The address a picture is served from. Texts are rendered when saved, also by the demo
+    outside any request: then the address comes from BASE_URL, as mail's links do."""
+    if has_request_context():
+        return url_for("authoring.image", name=stored_name)
+    with current_app.test_request_context("/", base_url=current_app.config["BASE_URL"]):
+        return url_for("authoring.image", name=stored_name)
+
+
+def _picture(attachment: Attachment) -> Picture:
+    variants = attachment.variants
+    default = next((v for v in variants if v.width >= 960), variants[-1])
+    return Picture(
+        name=attachment.filename,
+        src=_image_path(default.stored_name),
+        srcset=", ".join(f"{_image_path(v.stored_name)} {v.width}w" for v in variants),
+        width=attachment.width or default.width,
+        height=attachment.height or default.height,
+    )
+
+
+def picture_target(attachment: Attachment) -> str:
+    return f"attachment:{attachment.id}"
+
+
+def _section_pictures(section: Section) -> Callable[[str], Picture | None]:
+    """The section's own re-encoded pictures, by `attachment:ID` or by their file name. The
+    attachments are loaded only for a text that shows a picture."""
+    pictures: dict[str, Attachment] = {}
+
+    def resolve(target: str) -> Picture | None:
+        if not pictures:
+            for attachment in section.attachments:
+                if attachment.is_inline_image:
+                    pictures[picture_target(attachment)] = attachment
+                    pictures.setdefault(attachment.filename, attachment)
+        attachment = pictures.get(target)
+        return _picture(attachment) if attachment is not None else None
+
+    return resolve
+
+
+def render_section_text(section: Section, markdown: str) -> str:
+    """The text as readers see it; refused if it shows a picture that is not the section's own,
+    or one without alt text."""
+    return render_material(markdown, _section_pictures(section))
+
+
+def picture_snippet(attachment: Attachment, alt: str, caption: str) -> str:
+    """The Markdown the editor's "insert into the text" adds for one of the section's pictures."""
+    if not attachment.is_inline_image:
+        raise Refused(_l("Vain PNG-, JPEG- ja WebP-kuvia voi näyttää tekstissä."))
+    if not alt.strip():
+        raise Refused(
+            _l(
+                "Kuvalta puuttuu vaihtoehtoinen teksti: %(image)s. Kirjoita kuvan kenttään lyhyesti, mitä kuva esittää.",
+                image=attachment.filename,
+            )
+        )
+    return picture_markdown(picture_target(attachment), alt, caption)
+
+
+def check_picture_unused(attachment: Attachment) -> None:
+    """A picture the published text or the draft shows cannot be deleted from under it."""
+    section = attachment.section
+    targets = {picture_target(attachment), attachment.filename}
+    for text in (section.body_markdown, section.draft_markdown or ""):
+        if any(ref.target in targets for ref in picture_references(text)):
+            raise Refused(
+                _l(
+                    "Kuva näkyy osion tekstissä. Poista se ensin tekstistä ja julkaise osio, sitten voit poistaa liitteen."
+                )
+            )
 
 
 def discard_draft(section: Section) -> None:

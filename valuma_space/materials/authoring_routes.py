@@ -18,20 +18,23 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from valuma_space.access import Access, access
 from valuma_space.extensions import db
 from valuma_space.materials import authoring, uploads
 from valuma_space.materials.diff import word_diff
 from valuma_space.materials.forms import NewSectionForm, PageForm, SectionEditForm, UploadForm
-from valuma_space.materials.markdown import render_markdown
-from valuma_space.materials.models import Attachment, Page, Section
+from valuma_space.materials.models import Attachment, ImageVariant, Page, Section
 from valuma_space.materials.plaintext import plain_text
 from valuma_space.materials.services import section_with_page, workspace_contents
 from valuma_space.refusals import Refused
 from valuma_space.workspaces.services import owned_or_404, workspace_or_404
 
 bp = Blueprint("authoring", __name__)
+
+IMAGE_MAX_AGE = 365 * 24 * 3600
+"""A picture's address names its stored file, which never changes: browsers keep it a year."""
 
 
 @bp.get("/hallinta/aineisto")
@@ -116,6 +119,8 @@ def edit_section(section_id: int) -> Response:
     if not form.validate_on_submit():
         return _editor(section, form, status=400)
     heading, body, base = form.heading.data, form.body.data or "", form.base_revision.data or 0
+    if action.startswith("insert:"):
+        return _insert_picture(section, form, action.removeprefix("insert:"))
     try:
         if action == "publish":
             authoring.publish(section, current_user, heading, body, base)
@@ -127,7 +132,7 @@ def edit_section(section_id: int) -> Response:
             authoring.discard_draft(section)
             message = _("Luonnos hylättiin.")
         else:
-            return _editor(section, form, preview=render_markdown(body))
+            return _editor(section, form, preview=authoring.render_section_text(section, body))
     except authoring.EditConflict as conflict:
         db.session.rollback()
         return _editor(section, form, conflict=conflict, status=409)
@@ -140,12 +145,40 @@ def edit_section(section_id: int) -> Response:
     return redirect(url_for("authoring.edit_section", section_id=section.id), code=303)
 
 
+def _insert_picture(section: Section, form: SectionEditForm, attachment_id: str) -> Response:
+    """Add one of the section's pictures, with the alt text and caption typed beside it, to the
+    end of the text in the form; nothing is saved until the moderator saves or publishes."""
+    attachment = next((a for a in section.attachments if str(a.id) == attachment_id), None)
+    if attachment is None:
+        abort(404)
+    alt = request.form.get(f"alt-{attachment.id}", "")
+    caption = request.form.get(f"caption-{attachment.id}", "")
+    try:
+        snippet = authoring.picture_snippet(attachment, alt, caption)
+    except Refused as refused:
+        flash(str(refused.message), "error")
+        return _editor(section, form, status=400, picture_error=attachment.id)
+    form.body.data = f"{(form.body.data or '').rstrip()}\n\n{snippet}\n".lstrip()
+    flash(
+        _("Kuva lisättiin tekstin loppuun. Tallenna luonnos tai julkaise, niin se säilyy."),
+        "success",
+    )
+    try:
+        preview = authoring.render_section_text(section, form.body.data)
+    except Refused as refused:
+        flash(str(refused.message), "error")
+        preview = None
+    return _editor(section, form, preview=preview, picture_values={})
+
+
 def _editor(
     section: Section,
     form: SectionEditForm,
     preview: str | None = None,
     conflict=None,
     status: int = 200,
+    picture_error: int | None = None,
+    picture_values=None,
 ) -> Response:
     html = render_template(
         "authoring/section.html",
@@ -155,6 +188,8 @@ def _editor(
         conflict=conflict,
         upload_form=UploadForm(),
         max_upload_mb=current_app.config["MAX_UPLOAD_MB"],
+        picture_error=picture_error,
+        picture_values=request.form if picture_values is None else picture_values,
     )
     return Response(html, status=status)
 
@@ -200,6 +235,14 @@ def delete_attachment(attachment_id: int) -> Response:
     if attachment is None or attachment.section.workspace_id != workspace_or_404().id:
         abort(404)
     section_id = attachment.section_id
+    try:
+        authoring.check_picture_unused(attachment)
+    except Refused as refused:
+        flash(str(refused.message), "error")
+        return redirect(
+            url_for("authoring.edit_section", section_id=section_id, _anchor="attachments"),
+            code=303,
+        )
     uploads.delete_attachment(attachment, current_app.config["UPLOAD_DIR"])
     db.session.commit()
     flash(_("Liite on poistettu."), "success")
@@ -226,6 +269,34 @@ def attachment(attachment_id: int, filename: str) -> Response:
         download_name=item.filename,
         max_age=0,
     )
+    # Opened by mistake in the browser (an SVG, say), a download runs nothing and loads nothing.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.get("/kuvat/<name>")
+@access(Access.READER)
+def image(name: str) -> Response:
+    """A picture in one of its widths, for the text's <img srcset>: shown inline, cached long."""
+    variant = db.session.scalars(
+        select(ImageVariant).where(ImageVariant.stored_name == name)
+    ).first()
+    if (
+        variant is None
+        or section_with_page(workspace_or_404(), variant.attachment.section.slug, current_user)
+        is None
+    ):
+        abort(404)
+    response = send_from_directory(
+        Path(current_app.config["UPLOAD_DIR"]),
+        variant.stored_name,
+        mimetype=variant.attachment.content_type,
+        max_age=IMAGE_MAX_AGE,
+    )
+    # Private: a workspace's readers may change, so shared caches keep no copy.
+    response.cache_control.public = False
+    response.cache_control.private = True
+    response.cache_control.immutable = True
     return response
 
 

@@ -118,5 +118,37 @@ class Attachment(db.Model):
     """Detected from the file's content, never taken from its name or the browser."""
     size: Mapped[int]
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    width: Mapped[int | None]
+    """Pixels across a PNG, JPEG or WebP picture, which was drawn again from its pixels when
+    uploaded and can be shown in the text; None for every other file (SVG included, which
+    stays a download)."""
+    height: Mapped[int | None]
 
     section: Mapped[Section] = relationship(back_populates="attachments")
+    variants: Mapped[list[ImageVariant]] = relationship(
+        back_populates="attachment", order_by="ImageVariant.width", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_inline_image(self) -> bool:
+        """A picture that can be shown in the text: re-encoded, with its widths stored."""
+        return self.width is not None and bool(self.variants)
+
+
+class ImageVariant(db.Model):
+    """A picture stored in one width for srcset, beside its attachment, under a name of our own
+    that also addresses it, so that its address can be cached for good."""
+
+    __tablename__ = "image_variants"
+    __table_args__ = (UniqueConstraint("attachment_id", "width"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attachment_id: Mapped[int] = mapped_column(
+        ForeignKey("attachments.id", ondelete="CASCADE"), index=True
+    )
+    width: Mapped[int]
+    height: Mapped[int]
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    size: Mapped[int]
+
+    attachment: Mapped[Attachment] = relationship(back_populates="variants")

@@ -1,7 +1,9 @@
-"""Attachments: the real type from the file's first bytes, a name of our own on disk."""
+"""Attachments: the real type from the file's first bytes, a name of our own on disk. A PNG, JPEG
+or WebP is stored only as drawn again from its pixels (materials/images.py), in several widths."""
 
 from __future__ import annotations
 
+import io
 import re
 import secrets
 import unicodedata
@@ -12,7 +14,8 @@ from typing import IO
 from flask_babel import lazy_gettext as _l
 
 from valuma_space.extensions import db
-from valuma_space.materials.models import Attachment, Section
+from valuma_space.materials import images
+from valuma_space.materials.models import Attachment, ImageVariant, Section
 from valuma_space.refusals import Refused
 
 ZIP_KINDS = {
@@ -20,6 +23,13 @@ ZIP_KINDS = {
     "xl/": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
     "ppt/": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", ".pptx"),
 }
+
+# An SVG document: optional byte order mark, XML declaration, comments and doctype, then <svg.
+_SVG = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*"
+    rb"(?:<!DOCTYPE\s+svg[^>]*>\s*)?(?:<!--.*?-->\s*)*<svg[\s>]",
+    re.DOTALL | re.IGNORECASE,
+)
 
 
 def detect_type(stream: IO[bytes]) -> tuple[str, str] | None:
@@ -36,6 +46,10 @@ def detect_type(stream: IO[bytes]) -> tuple[str, str] | None:
         return "image/gif", ".gif"
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp", ".webp"
+    if _SVG.match(stream.read(4096)):
+        stream.seek(0)
+        return "image/svg+xml", ".svg"  # a download only: never shown inline, never re-encoded
+    stream.seek(0)
     if head.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(stream) as archive:
@@ -67,12 +81,14 @@ def save_attachment(
     if detected is None:
         raise Refused(
             _l(
-                "Tiedostotyyppiä ei sallita. Sallittuja ovat PDF, DOCX, XLSX, PPTX sekä PNG-, JPEG-, GIF- ja WebP-kuvat."
+                "Tiedostotyyppiä ei sallita. Sallittuja ovat PDF, DOCX, XLSX, PPTX sekä PNG-, JPEG-, GIF-, WebP- ja SVG-kuvat."
             )
         )
     content_type, extension = detected
     folder = Path(upload_dir)
     folder.mkdir(parents=True, exist_ok=True)
+    if content_type in images.INLINE_TYPES:
+        return _save_image(section, folder, stream, original_name, max_bytes, detected)
     stored_name = secrets.token_hex(16) + extension
     target = folder / stored_name
     size = 0
@@ -87,7 +103,7 @@ def save_attachment(
         target.unlink(missing_ok=True)  # nothing half-saved
         raise
     attachment = Attachment(
-        section_id=section.id,
+        section=section,
         filename=clean_filename(original_name, extension),
         stored_name=stored_name,
         content_type=content_type,
@@ -98,7 +114,62 @@ def save_attachment(
     return attachment
 
 
+def _read_limited(stream: IO[bytes], max_bytes: int) -> bytes:
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise Refused(_l("Tiedosto on liian suuri."))
+    return data
+
+
+def _save_image(
+    section: Section,
+    folder: Path,
+    stream: IO[bytes],
+    original_name: str,
+    max_bytes: int,
+    detected: tuple[str, str],
+) -> Attachment:
+    """The picture drawn again from its pixels: the upload's own bytes are never written."""
+    content_type, extension = detected
+    clean = images.reencode(io.BytesIO(_read_limited(stream, max_bytes)), content_type)
+    stem = secrets.token_hex(16)
+    files = {f"{stem}{extension}": clean.full.data}
+    files |= {f"{stem}-{v.width}{extension}": v.data for v in clean.variants}
+    written: list[Path] = []
+    try:
+        for name, data in files.items():
+            (folder / name).write_bytes(data)
+            written.append(folder / name)
+    except OSError:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    attachment = Attachment(
+        section=section,
+        filename=clean_filename(original_name, extension),
+        stored_name=f"{stem}{extension}",
+        content_type=content_type,
+        size=len(clean.full.data),
+        width=clean.full.width,
+        height=clean.full.height,
+        variants=[
+            ImageVariant(
+                width=v.width,
+                height=v.height,
+                stored_name=f"{stem}-{v.width}{extension}",
+                size=len(v.data),
+            )
+            for v in clean.variants
+        ],
+    )
+    db.session.add(attachment)
+    db.session.flush()
+    return attachment
+
+
 def delete_attachment(attachment: Attachment, upload_dir: str) -> None:
-    (Path(upload_dir) / attachment.stored_name).unlink(missing_ok=True)
+    folder = Path(upload_dir)
+    for name in [attachment.stored_name, *(v.stored_name for v in attachment.variants)]:
+        (folder / name).unlink(missing_ok=True)
     db.session.delete(attachment)
     db.session.flush()
