@@ -70,9 +70,9 @@ class ExportRow(NamedTuple):
     organisation_type_code: str
     region: str
     region_code: str
+    agree_count: int | str
     kind: str
     kind_code: str
-    agree_count: int | str
     visibility: str
     visibility_code: str
     triage_status: str
@@ -232,6 +232,20 @@ class Labels:
         self.yes, self.no = str(_l("kyllä")), str(_l("ei"))
         self.removed_user = str(REMOVED_USER)
         self.participant = str(_l("Osallistuja"))
+        self.states: dict[tuple[str, str, str], tuple[str, ...]] = {}
+        """(kind, visibility, triage status) -> their six cells, labels beside codes: a few
+        dozen combinations serve 100,000 rows with one lookup each."""
+
+    def state(self, kind: str, visibility: str, triage: str) -> tuple[str, ...]:
+        cells = self.states[kind, visibility, triage] = (
+            self.kind.get(kind, kind),
+            kind,
+            self.visibility.get(visibility, visibility),
+            visibility,
+            self.triage.get(triage, triage),
+            triage,
+        )
+        return cells
 
 
 PERSON_COLUMNS = [
@@ -433,7 +447,7 @@ class RowReader:
         parents = _with_picked_replies(comments, picked) if len(picked) < len(comments) else set()
         # Locals, not attributes, in the loop below: it runs once for every comment exported.
         local, authors, labels = self.local, self.authors, self.labels
-        kinds, visibilities, triages = labels.kind, labels.visibility, labels.triage
+        states, named = labels.states, authors.cells
         yes, no = labels.yes, labels.no
         permalink, page_title, heading = self.permalink, page.title, section.heading
         theme_text, note_text = _joined(themes, "; "), _joined(notes, " | ")
@@ -442,6 +456,7 @@ class RowReader:
             for comment_id, comment_links in links.items()
         }
         rows: list[Cells] = []
+        append, position = rows.append, 0
         for comment, depth, root_id in _thread_order(comments):
             (
                 comment_id,
@@ -462,7 +477,8 @@ class RowReader:
                 author_id,
             ) = comment
             if comment_id in picked:
-                rows.append(
+                position += 1
+                append(
                     (  # in ExportRow's order
                         comment_id,
                         f"{permalink}{comment_id}",
@@ -473,17 +489,15 @@ class RowReader:
                         parent_id,
                         root_id,
                         depth,
-                        len(rows) + 1,
+                        position,
                         local(created_at),
                         local(edited_at) if edited_at else "",
-                        *authors(author_id),
-                        kinds.get(kind, kind),
-                        kind,
+                        *(named.get(author_id) or authors(author_id)),
                         agree_count,
-                        visibilities.get(visibility, visibility),
-                        visibility,
-                        triages.get(triage_status, triage_status),
-                        triage_status,
+                        *(
+                            states.get((kind, visibility, triage_status))
+                            or labels.state(kind, visibility, triage_status)
+                        ),
                         moderation_reason,
                         theme_text.get(comment_id, ""),
                         link_text.get(comment_id, ""),
@@ -495,7 +509,8 @@ class RowReader:
                 )
             elif comment_id in parents and policy.exists_publicly(visibility, published_at):
                 # Left out, but its replies are in: a placeholder keeps their parent.
-                rows.append(
+                position += 1
+                append(
                     PLACEHOLDER._replace(
                         id=comment_id,
                         page=page_title,
@@ -504,11 +519,11 @@ class RowReader:
                         parent_id=parent_id,
                         root_id=root_id,
                         depth=depth,
-                        position=len(rows) + 1,
+                        position=position,
                         created_at=local(created_at),
-                        kind=kinds.get(kind, kind),
+                        kind=labels.kind.get(kind, kind),
                         kind_code=kind,
-                        visibility=visibilities[REMOVED],
+                        visibility=labels.visibility[REMOVED],
                     )
                 )
         return rows, themes, links
