@@ -239,6 +239,9 @@ def test_only_alternatives_shown_to_participants_are_published(app: Flask, setup
     )
     page = reader.get("/sivu/mallivaihtoehdot").get_data(as_text=True)
     assert "Verkostojen ohjelma" not in page
+    # Moderators still find it among the materials, marked.
+    materials = client.get("/hallinta/aineisto").get_data(as_text=True)
+    assert "Verkostojen ohjelma" in materials and "Vedetty pois keskustelusta" in materials
     thread = reader.get(f"/osio/{section.slug}").get_data(as_text=True)
     assert "Hyvä vaihtoehto." in thread and "vedetty pois keskustelusta" in thread
     participant = app.test_client()

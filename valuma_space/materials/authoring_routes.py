@@ -40,7 +40,7 @@ IMAGE_MAX_AGE = 365 * 24 * 3600
 @bp.get("/hallinta/aineisto")
 @access(Access.MODERATOR)
 def index() -> str:
-    pages = workspace_contents(workspace_or_404(), include_hidden=True)
+    pages = workspace_contents(workspace_or_404(), include_hidden=True, include_withdrawn=True)
     return render_template(
         "authoring/index.html", pages=pages, page_form=PageForm(), section_form=NewSectionForm()
     )

@@ -40,7 +40,9 @@ class PageView:
         return getattr(self.page, name)
 
 
-def workspace_contents(workspace: Workspace, include_hidden: bool = False) -> list[PageView]:
+def workspace_contents(
+    workspace: Workspace, include_hidden: bool = False, include_withdrawn: bool = False
+) -> list[PageView]:
     """The pages with their sections, in order, for the home page and tables of contents.
     Hidden pages and sections are left out unless asked for (moderators see them)."""
     pages = db.session.scalars(
@@ -55,7 +57,8 @@ def workspace_contents(workspace: Workspace, include_hidden: bool = False) -> li
             [
                 s
                 for s in page.sections
-                if (include_hidden or s.is_published) and s.withdrawn_at is None
+                if (include_hidden or s.is_published)
+                and (include_withdrawn or s.withdrawn_at is None)
             ],
         )
         for page in pages
