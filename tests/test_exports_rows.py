@@ -28,6 +28,7 @@ from valuma_space.modeldesign.services import (
     tag_comments,
 )
 from valuma_space.moderation.models import ModeratorNote
+from valuma_space.workspaces.models import Workspace
 
 
 def _csv(app: Flask, tmp_path: Path, *extra: str) -> list[dict[str, str]]:
@@ -225,13 +226,18 @@ def test_json_placeholders_carry_no_notes(app: Flask, threads, tmp_path: Path) -
     ids = threads
     db.session.add(ModeratorNote(comment_id=ids["hidden"], body="Sisäinen"))
     db.session.add(ModeratorNote(comment_id=ids["reply"], body="Näkyvän huomio"))
+    # Nor themes: the hidden comment's tags would tell what it was about.
+    workspace = db.session.get(Workspace, threads["workspace"])
+    tag_comments([ids["hidden"]], add_theme(workspace, "Salainen teema"))
     db.session.commit()
     data = json.loads(_export(app, "json", tmp_path, "--include-notes").read_text("utf-8"))
     root = data["pages"][0]["sections"][0]["threads"][0]
     placeholder = root["replies"][0]
     assert placeholder["visibility_code"] == "removed" and "internal_notes" not in placeholder
+    assert placeholder["themes"] == [] and placeholder["model_links"] == []
     assert placeholder["replies"][0]["internal_notes"] == "Näkyvän huomio"
     assert "Sisäinen" not in json.dumps(data, ensure_ascii=False)
+    assert "Salainen teema" not in json.dumps(data["pages"], ensure_ascii=False)
 
 
 def test_csv_streams_a_chunk_per_section(app: Flask, threads) -> None:

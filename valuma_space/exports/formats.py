@@ -221,11 +221,12 @@ def _threads_json(block: SectionBlock, include_notes: bool) -> str:
             for key, value in zip(ExportRow._fields, row, strict=True)
             if key not in left_out
         }
-        # Lists as lists: the cells hold them joined for the spreadsheet formats.
-        node["themes"] = themes.get(row.id, [])
-        node["model_links"] = [link.data(stances) for link in links.get(row.id, ())]
         if row.visibility_code == REMOVED:  # a placeholder tells nothing of the comment
             node.pop("internal_notes", None)
+            node["themes"], node["model_links"] = [], []
+        else:  # lists as lists: the cells hold them joined for the spreadsheet formats
+            node["themes"] = themes.get(row.id, [])
+            node["model_links"] = [link.data(stances) for link in links.get(row.id, ())]
         if has_items[-1]:
             out.append(", ")
         has_items[-1] = True
@@ -307,7 +308,7 @@ class Summary:
                 continue
             counts["section"][block.section.heading] += 1
             counts["kind"][row.kind] += 1
-            for theme in filter(None, row.themes.split("; ")):
+            for theme in block.themes.get(row.id, ()):
                 counts["theme"][theme] += 1
             for link in block.links.get(row.id, ()):
                 counts["alternative"][link.alternative] += 1
