@@ -115,8 +115,13 @@ def test_a_rebuild_says_what_it_removes_and_asks_first(app: Flask) -> None:
     assert "1 comments" in refused.output and "Accounts stay" in refused.output
     db.session.expire_all()
     assert db.session.scalar(select(func.count(Comment.id))) == 1
+    uploads = Path(app.config["UPLOAD_DIR"])
+    files_before = set(uploads.iterdir())
+    assert files_before  # the demo's diagram, in its widths
     done = runner.invoke(args=["valuma", "demo", "--rebuild"], input="y\n")
     assert done.exit_code == 0, done.output
+    # The old diagram's files went with their workspace; the new build drew its own.
+    assert not files_before & set(uploads.iterdir())
     assert "Created the VALUMA demo workspace" in done.output
     db.session.expire_all()
     assert db.session.scalar(select(func.count(Comment.id))) == 0

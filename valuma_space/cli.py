@@ -68,7 +68,7 @@ def demo(rebuild: bool, yes: bool) -> None:
         )
         if not yes and not click.confirm("Remove it and build it anew?", default=False):
             raise click.Abort
-        remove_demo()
+        remove_demo(current_app.config["UPLOAD_DIR"])
     report = build_demo()
     db.session.commit()
     click.echo(report.summary())

@@ -17,7 +17,8 @@ from valuma_space.demo import content, diagram
 from valuma_space.extensions import db
 from valuma_space.i18n import local_zone
 from valuma_space.materials.authoring import create_page, create_section, publish_text
-from valuma_space.materials.models import Page, Section
+from valuma_space.materials.models import Attachment, Page, Section
+from valuma_space.materials.uploads import delete_attachment
 from valuma_space.workspaces.models import ReadingAccess, Workspace
 
 DEMO_COMMENT_DAYS = 274
@@ -156,10 +157,17 @@ def demo_contents() -> DemoContents | None:
     )
 
 
-def remove_demo() -> None:
-    """Delete the demo workspace and everything in it (the database cascades), leaving
-    accounts, which may be in other workspaces too."""
+def remove_demo(upload_dir: str) -> None:
+    """Delete the demo workspace and everything in it (the database cascades, the attachments'
+    files go first), leaving accounts, which may be in other workspaces too."""
     workspace = _demo_workspace()
     if workspace is not None:
+        attachments = db.session.scalars(
+            select(Attachment)
+            .join(Section, Section.id == Attachment.section_id)
+            .where(Section.workspace_id == workspace.id)
+        )
+        for attachment in list(attachments):
+            delete_attachment(attachment, upload_dir)
         db.session.execute(delete(Workspace).where(Workspace.id == workspace.id))
         db.session.expunge_all()
