@@ -294,3 +294,13 @@ def submit_form_by_name(client: FlaskClient, url: str, changes: dict[str, str]):
     data["reading_access"] = "public"
     data.update(changes)
     return client.post(url, data=data)
+
+
+def run_export(app: Flask, fmt: str, folder: Path, *options: str) -> Path:
+    """`flask valuma export` in `fmt` with `options`, as the consortium runs it; the file written."""
+    out = folder / f"export.{fmt}"
+    result = app.test_cli_runner().invoke(
+        args=["valuma", "export", "--format", fmt, "--out", str(out), *options]
+    )
+    assert result.exit_code == 0, result.output
+    return out

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from tests.factories import make_comment, make_page, make_section, make_user, make_workspace
-from tests.helpers import login_as
+from tests.helpers import login_as, run_export
 from valuma_space.auth.models import NameDisplay, Role
 from valuma_space.comments.models import Comment, Visibility
 from valuma_space.extensions import db
@@ -76,15 +76,6 @@ def discussion(app: Flask):
     return {"workspace": workspace, "hidden": hidden}
 
 
-def _export(app: Flask, fmt: str, tmp_path: Path, *extra: str) -> Path:
-    out = tmp_path / f"export.{fmt}"
-    result = app.test_cli_runner().invoke(
-        args=["valuma", "export", "--format", fmt, "--out", str(out), *extra]
-    )
-    assert result.exit_code == 0, result.output
-    return out
-
-
 def _visible_ids() -> set[int]:
     return set(
         db.session.scalars(select(Comment.id).where(Comment.visibility == Visibility.VISIBLE))
@@ -92,7 +83,7 @@ def _visible_ids() -> set[int]:
 
 
 def test_csv_round_trip(app: Flask, discussion, tmp_path: Path) -> None:
-    raw = _export(app, "csv", tmp_path).read_bytes()
+    raw = run_export(app, "csv", tmp_path).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     ids = [int(r["id"]) for r in rows if r["visibility_code"] != "removed"]
@@ -114,7 +105,9 @@ def test_csv_round_trip(app: Flask, discussion, tmp_path: Path) -> None:
 
 
 def test_names_follow_each_persons_choice(app: Flask, discussion, tmp_path: Path) -> None:
-    rows = list(csv.DictReader(io.StringIO(_export(app, "csv", tmp_path).read_text("utf-8-sig"))))
+    rows = list(
+        csv.DictReader(io.StringIO(run_export(app, "csv", tmp_path).read_text("utf-8-sig")))
+    )
     authors = {r["text"]: r["author"] for r in rows}
     assert authors["Juuri: ä ja ö toimivat"] == "Maija Meikäläinen"
     assert authors["Vastaus järjestöltä"] == "Liitto ry"
@@ -126,7 +119,7 @@ def test_names_follow_each_persons_choice(app: Flask, discussion, tmp_path: Path
 
 
 def test_xlsx_round_trip_without_formulas(app: Flask, discussion, tmp_path: Path) -> None:
-    book = load_workbook(_export(app, "xlsx", tmp_path))
+    book = load_workbook(run_export(app, "xlsx", tmp_path))
     assert "Mallilinkit" in book.sheetnames
     seen: list[int] = []
     for sheet in book.worksheets:
@@ -152,7 +145,7 @@ def test_xlsx_round_trip_without_formulas(app: Flask, discussion, tmp_path: Path
 def test_json_round_trip_validates_against_the_schema(
     app: Flask, discussion, tmp_path: Path
 ) -> None:
-    data = json.loads(_export(app, "json", tmp_path).read_text("utf-8"))
+    data = json.loads(run_export(app, "json", tmp_path).read_text("utf-8"))
     validate(data, SCHEMA)
     seen: list[int] = []
 
@@ -171,7 +164,7 @@ def test_json_round_trip_validates_against_the_schema(
 
 @pytest.mark.parametrize("fmt", ["report-html", "report-md", "report-docx"])
 def test_readable_reports(app: Flask, discussion, tmp_path: Path, fmt: str) -> None:
-    out = _export(app, fmt, tmp_path)
+    out = run_export(app, fmt, tmp_path)
     if fmt == "report-docx":
         from docx import Document
 
@@ -187,9 +180,9 @@ def test_hidden_and_notes_only_when_asked(app: Flask, discussion, tmp_path: Path
 
     db.session.add(ModeratorNote(comment_id=discussion["hidden"].id, body="Sisäinen huomio"))
     db.session.commit()
-    plain = _export(app, "csv", tmp_path).read_text("utf-8-sig")
+    plain = run_export(app, "csv", tmp_path).read_text("utf-8-sig")
     assert "Sisäinen huomio" not in plain and "Piilotettava" not in plain
-    full = _export(app, "csv", tmp_path, "--include-hidden", "--include-notes").read_text(
+    full = run_export(app, "csv", tmp_path, "--include-hidden", "--include-notes").read_text(
         "utf-8-sig"
     )
     assert "Piilotettava" in full and "Sisäinen huomio" in full and ",hidden," in full
@@ -199,7 +192,7 @@ def test_filters_and_the_log(app: Flask, discussion, tmp_path: Path) -> None:
     rows = list(
         csv.DictReader(
             io.StringIO(
-                _export(
+                run_export(
                     app, "csv", tmp_path, "--section", "osio-2", "--as", "vienti@valuma.fi"
                 ).read_text("utf-8-sig")
             )

@@ -15,7 +15,7 @@ from jsonschema import validate
 from openpyxl import load_workbook
 
 from tests.factories import make_comment, make_page, make_section, make_user, make_workspace
-from tests.helpers import login_as, post_form
+from tests.helpers import login_as, post_form, run_export
 from valuma_space.auth.choices import OrganisationType, Region
 from valuma_space.auth.models import NameDisplay, Role
 from valuma_space.comments.models import Comment
@@ -71,17 +71,8 @@ def analysed(app: Flask) -> dict[str, object]:
     return {"root": root.id, "reply": reply.id, "hidden": hidden.id}
 
 
-def _export(app: Flask, tmp_path: Path, fmt: str, *extra: str) -> Path:
-    out = tmp_path / f"export-{fmt}-{'-'.join(extra) or 'plain'}.{fmt.split('-')[0]}"
-    result = app.test_cli_runner().invoke(
-        args=["valuma", "export", "--format", fmt, "--out", str(out), *extra]
-    )
-    assert result.exit_code == 0, result.output
-    return out
-
-
 def _csv(app: Flask, tmp_path: Path, *extra: str) -> dict[int, dict[str, str]]:
-    text = _export(app, tmp_path, "csv", *extra).read_text("utf-8-sig")
+    text = run_export(app, "csv", tmp_path, *extra).read_text("utf-8-sig")
     return {int(row["id"]): row for row in csv.DictReader(io.StringIO(text))}
 
 
@@ -111,32 +102,32 @@ def test_labels_are_in_the_export_language_and_codes_in_their_own_columns(
     assert (english["kind"], english["kind_code"]) == ("Comment", "comment")
     assert english["organisation_type"] == "Regional council"
     assert english["model_links"] == "Malli A (Supports)" and english["moderator_reply"] == "no"
-    swedish = _export(app, tmp_path, "report-md", "--lang", "sv").read_text("utf-8")
+    swedish = run_export(app, "report-md", tmp_path, "--lang", "sv").read_text("utf-8")
     assert "Kommentarer per typ" in swedish and "### kind" not in swedish
-    finnish_report = _export(app, tmp_path, "report-md").read_text("utf-8")
+    finnish_report = run_export(app, "report-md", tmp_path).read_text("utf-8")
     assert "### Kommentit tyypeittäin" in finnish_report
 
 
 def test_text_is_plain_with_the_markdown_beside_it(app: Flask, analysed, tmp_path) -> None:
     row = _csv(app, tmp_path)[analysed["root"]]
     assert row["text"] == PLAIN and row["text_markdown"] == MARKDOWN
-    book = load_workbook(_export(app, tmp_path, "xlsx"))
+    book = load_workbook(run_export(app, "xlsx", tmp_path))
     sheet = book.worksheets[1]
     header = [cell.value for cell in sheet[1]]
     records = [dict(zip(header, r, strict=False)) for r in sheet.iter_rows(2, values_only=True)]
     root = next(r for r in records if r["id"] == analysed["root"])
     assert root["text"] == PLAIN and root["text_markdown"] == MARKDOWN
     assert root["parent_id"] is None
-    data = json.loads(_export(app, tmp_path, "json").read_text("utf-8"))
+    data = json.loads(run_export(app, "json", tmp_path).read_text("utf-8"))
     node = data["pages"][0]["sections"][0]["threads"][0]
     assert node["text"] == PLAIN and node["text_markdown"] == MARKDOWN
     for fmt in ("report-md", "report-html"):
-        report = _export(app, tmp_path, fmt).read_text("utf-8")
+        report = run_export(app, fmt, tmp_path).read_text("utf-8")
         assert "**Rahoitus**" not in report and "Rahoitus pitää sitoa" in report
 
 
 def test_json_has_lists_objects_and_nulls(app: Flask, analysed, tmp_path) -> None:
-    data = json.loads(_export(app, tmp_path, "json").read_text("utf-8"))
+    data = json.loads(run_export(app, "json", tmp_path).read_text("utf-8"))
     validate(data, SCHEMA)
     [root] = data["pages"][0]["sections"][0]["threads"][:1]
     assert root["parent_id"] is None
@@ -187,6 +178,6 @@ def test_text_typed_in_the_browser_is_stored_with_line_feeds(app: Flask, tmp_pat
     comment = db.session.query(Comment).one()
     assert comment.body_markdown == "Ensimmäinen rivi.\nToinen rivi.\n\nUusi kappale."
     assert comment.body_text == "Ensimmäinen rivi.\nToinen rivi.\n\nUusi kappale."
-    book = load_workbook(_export(app, tmp_path, "xlsx"))
+    book = load_workbook(run_export(app, "xlsx", tmp_path))
     cells = [c for row in book.worksheets[1].iter_rows(values_only=True) for c in row if c]
     assert not any("_x000D_" in str(c) or "\r" in str(c) for c in cells)

@@ -18,6 +18,7 @@ from markdown_it import MarkdownIt
 from openpyxl import load_workbook
 
 from tests.factories import make_comment, make_page, make_section, make_user, make_workspace
+from tests.helpers import run_export
 from valuma_space.comments.services import add_comment
 from valuma_space.exports import rows as export_rows
 from valuma_space.exports.rows import ExportFilters
@@ -27,15 +28,6 @@ from valuma_space.extensions import db
 DEPTH = 1000
 PAYLOADS = Path(__file__).resolve().parents[2] / "shared" / "payloads" / "xss.txt"
 SCHEMA = Path(__file__).resolve().parents[1] / "valuma_space" / "exports" / "schema.json"
-
-
-def _export(app: Flask, fmt: str, tmp_path: Path) -> Path:
-    out = tmp_path / f"export.{fmt}"
-    result = app.test_cli_runner().invoke(
-        args=["valuma", "export", "--format", fmt, "--out", str(out)]
-    )
-    assert result.exit_code == 0, result.output
-    return out
 
 
 @pytest.fixture
@@ -67,11 +59,13 @@ def _depth_of_json(threads: list[dict]) -> tuple[int, int]:
 def test_a_thousand_deep_chain_exports_whole_in_every_format(
     app: Flask, chain: list[int], tmp_path: Path
 ) -> None:
-    rows = list(csv.DictReader(io.StringIO(_export(app, "csv", tmp_path).read_text("utf-8-sig"))))
+    rows = list(
+        csv.DictReader(io.StringIO(run_export(app, "csv", tmp_path).read_text("utf-8-sig")))
+    )
     assert [int(r["id"]) for r in rows] == chain
     assert [int(r["depth"]) for r in rows] == list(range(DEPTH + 1))
 
-    book = load_workbook(_export(app, "xlsx", tmp_path))
+    book = load_workbook(run_export(app, "xlsx", tmp_path))
     [sheet] = [sheet for sheet in book.worksheets if sheet.title != "Mallilinkit"]
     header = [cell.value for cell in sheet[1]]
     ids = [
@@ -85,7 +79,7 @@ def test_a_thousand_deep_chain_exports_whole_in_every_format(
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(20 * DEPTH)
     try:
-        document = json.loads(_export(app, "json", tmp_path).read_text("utf-8"))
+        document = json.loads(run_export(app, "json", tmp_path).read_text("utf-8"))
         validate(document, json.loads(SCHEMA.read_text("utf-8")))
     finally:
         sys.setrecursionlimit(limit)
@@ -93,10 +87,12 @@ def test_a_thousand_deep_chain_exports_whole_in_every_format(
     assert _depth_of_json(threads) == (DEPTH + 1, DEPTH)
 
     for fmt in ("report-html", "report-md"):
-        text = _export(app, fmt, tmp_path).read_text("utf-8")
+        text = run_export(app, fmt, tmp_path).read_text("utf-8")
         assert all(f"Taso {n}<" in text or f"Taso {n}\n" in text for n in (0, DEPTH)), fmt
         assert sum(text.count(f"Taso {n}") >= 1 for n in range(DEPTH + 1)) == DEPTH + 1
-    paragraphs = [p.text for p in Document(str(_export(app, "report-docx", tmp_path))).paragraphs]
+    paragraphs = [
+        p.text for p in Document(str(run_export(app, "report-docx", tmp_path))).paragraphs
+    ]
     assert sum(1 for p in paragraphs if "Taso " in p) == DEPTH + 1
 
 
@@ -153,7 +149,7 @@ def test_the_markdown_report_shows_payloads_as_text(app: Flask, tmp_path: Path) 
             f"hyokkaaja{n}@kunta.fi", display_name=payload[:100], profile_completed=True
         )
         make_comment(section, author, payload)
-    markdown = _export(app, "report-md", tmp_path).read_text("utf-8")
+    markdown = run_export(app, "report-md", tmp_path).read_text("utf-8")
     # Rendered by a viewer that lets HTML through, nothing of the payloads becomes markup.
     html = MarkdownIt("commonmark", {"html": True}).render(markdown)
     parser = _Tags()

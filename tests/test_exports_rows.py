@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 
 from tests.factories import make_comment, make_page, make_section, make_user, make_workspace
-from tests.test_exports import _export
+from tests.helpers import run_export
 from valuma_space.auth.models import NameDisplay, Role
 from valuma_space.comments.models import CommentKind, Visibility
 from valuma_space.exports import services
@@ -32,7 +32,7 @@ from valuma_space.workspaces.models import Workspace
 
 
 def _csv(app: Flask, tmp_path: Path, *extra: str) -> list[dict[str, str]]:
-    text = _export(app, "csv", tmp_path, *extra).read_text("utf-8-sig")
+    text = run_export(app, "csv", tmp_path, *extra).read_text("utf-8-sig")
     return list(csv.DictReader(io.StringIO(text)))
 
 
@@ -127,7 +127,7 @@ def test_query_count_does_not_grow_with_the_comments(
     app: Flask, threads, tmp_path: Path, count_queries
 ) -> None:
     with count_queries() as few:
-        _export(app, "csv", tmp_path)
+        run_export(app, "csv", tmp_path)
     section = make_section(make_page(make_workspace("Toinen työtila"), "Sivu"), "Osio")
     db.session.commit()
     writer = make_user("toinen@kunta.fi", profile_completed=True)
@@ -135,7 +135,7 @@ def test_query_count_does_not_grow_with_the_comments(
     for number in range(40):
         make_comment(section, writer, f"Vastaus {number}", parent=first if number % 2 else None)
     with count_queries() as many:
-        _export(app, "csv", tmp_path)
+        run_export(app, "csv", tmp_path)
     assert many.count == few.count
 
 
@@ -230,7 +230,7 @@ def test_json_placeholders_carry_no_notes(app: Flask, threads, tmp_path: Path) -
     workspace = db.session.get(Workspace, threads["workspace"])
     tag_comments([ids["hidden"]], add_theme(workspace, "Salainen teema"))
     db.session.commit()
-    data = json.loads(_export(app, "json", tmp_path, "--include-notes").read_text("utf-8"))
+    data = json.loads(run_export(app, "json", tmp_path, "--include-notes").read_text("utf-8"))
     root = data["pages"][0]["sections"][0]["threads"][0]
     placeholder = root["replies"][0]
     assert placeholder["visibility_code"] == "removed" and "internal_notes" not in placeholder
@@ -257,7 +257,7 @@ def test_docx_is_a_readable_word_document(app: Flask, tmp_path: Path) -> None:
     make_comment(section, writer, 'Ohjausmerkki \x01 ja <tagi> & "lainaus"')
     hidden.visibility = Visibility.HIDDEN
     db.session.commit()
-    out = _export(app, "report-docx", tmp_path)
+    out = run_export(app, "report-docx", tmp_path)
     with zipfile.ZipFile(out) as package:
         assert {"[Content_Types].xml", "word/document.xml", "word/styles.xml"} <= set(
             package.namelist()
