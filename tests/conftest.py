@@ -20,8 +20,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
 from config import TestingConfig
+from tests.factories import make_user
+from tests.helpers import login_as
 from tests.smtp import SmtpServer
 from valuma_space import create_app
+from valuma_space.auth.models import Role
 from valuma_space.extensions import db
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -185,3 +188,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if problems:
         print("\nCI: " + "; ".join(problems))
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture
+def moderator(app: Flask) -> FlaskClient:
+    """A moderator's browser, signed in through the emailed link (a test module may have its own)."""
+    make_user("toimittaja@valuma.fi", role=Role.MODERATOR, profile_completed=True)
+    client = app.test_client()
+    login_as(client, "toimittaja@valuma.fi")
+    return client

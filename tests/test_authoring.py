@@ -45,14 +45,6 @@ def section(workspace):
     return make_section(page, "Tavoitteet", "Selvitys kartoittaa vaihtoehdot verkostoyhteistyölle.")
 
 
-@pytest.fixture
-def moderator(app: Flask) -> FlaskClient:
-    make_user("toimittaja@valuma.fi", role=Role.MODERATOR, profile_completed=True)
-    client = app.test_client()
-    login_as(client, "toimittaja@valuma.fi")
-    return client
-
-
 def _editor(client: FlaskClient, section: Section) -> str:
     return f"/hallinta/aineisto/osiot/{section.id}"
 

@@ -15,9 +15,8 @@ from PIL import ExifTags, Image
 from PIL.PngImagePlugin import PngInfo
 from sqlalchemy import select
 
-from tests.factories import make_page, make_section, make_user, make_workspace
-from tests.helpers import csrf_token, login_as, submit_form
-from valuma_space.auth.models import Role
+from tests.factories import make_page, make_section, make_workspace
+from tests.helpers import csrf_token, submit_form
 from valuma_space.extensions import db
 from valuma_space.materials.models import Attachment, Section
 
@@ -33,14 +32,6 @@ def uploads(app: Flask, tmp_path: Path) -> Path:
 def section(app: Flask) -> Section:
     page = make_page(make_workspace(), "Vaiheet")
     return make_section(page, "Aineistonkeruu", "Tiedonkeruu rakentuu kolmesta vaiheesta.")
-
-
-@pytest.fixture
-def moderator(app: Flask) -> FlaskClient:
-    make_user("toimittaja@valuma.fi", role=Role.MODERATOR, profile_completed=True)
-    client = app.test_client()
-    login_as(client, "toimittaja@valuma.fi")
-    return client
 
 
 def _editor(section: Section) -> str:
