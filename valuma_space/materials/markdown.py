@@ -15,10 +15,22 @@ from markdown_it.token import Token
 
 from valuma_space.refusals import Refused
 
+
+def _commonmark() -> MarkdownIt:
+    """CommonMark with tables, raw HTML escaped: every parser here reads Markdown alike."""
+    parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    return parser.enable("table")
+
+
 # Raw HTML in the source is escaped by the renderer, and nh3 is the second line of defence
 # for whatever a renderer bug might let through.
-_renderer = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-_renderer.enable("table")
+_renderer = _commonmark()
+
+
+def parse(source: str) -> list[Token]:
+    """The tokens the renderer makes of `source`, for reading its text (plaintext.py)."""
+    return _renderer.parse(source)
+
 
 MATERIAL_TAGS = {
     "p",
@@ -107,10 +119,7 @@ class PictureReference:
     token: Token
 
 
-_material_renderer = MarkdownIt(
-    "commonmark", {"html": False, "linkify": False, "typographer": False}
-)
-_material_renderer.enable("table")
+_material_renderer = _commonmark()
 
 
 def _render_figure(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:

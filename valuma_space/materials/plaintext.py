@@ -7,11 +7,9 @@ what the renderer made of the source, and nothing in the source can become marku
 
 from __future__ import annotations
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-_parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-_parser.enable("table")
+from valuma_space.materials.markdown import parse
 
 
 def _inline(children: list[Token]) -> str:
@@ -45,7 +43,7 @@ def plain_text(source: str) -> str:
     item_pending: list[str] = []
     tight = False
     row: list[str] | None = None  # the cells of the table row being read
-    for token in _parser.parse(source):
+    for token in parse(source):
         kind = token.type
         if kind == "tr_open":
             row = []
