@@ -5,7 +5,7 @@ VENV ?= .venv
 FLASK := VALUMA_ENV=development $(VENV)/bin/flask --app wsgi
 PYTEST_ARGS ?=
 
-.PHONY: run test chromium lint translations bench
+.PHONY: run test chromium lint translations bench screenshots
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,3 +45,7 @@ translations: $(VENV)/.installed-test
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o valuma_space/translations/messages.pot --project "VALUMA Space" --sort-output --no-location .
 	$(VENV)/bin/pybabel update -i valuma_space/translations/messages.pot -d valuma_space/translations --no-fuzzy-matching
 	$(VENV)/bin/pybabel compile -d valuma_space/translations --statistics
+
+## screenshots: PNGs of every page (signed out, participant, moderator; 1280 and 390 px) in screenshots/
+screenshots: $(VENV)/.installed-test chromium
+	$(VENV)/bin/python scripts/screenshots.py --out screenshots
