@@ -104,7 +104,7 @@ PAGES: dict[str, Callable[[DemoIds], str]] = {
     "mail.failed": lambda d: "/hallinta/posti",
 }
 
-ADMIN_ONLY = {"admin.users", "mail.failed"}
+ADMIN_ONLY = {"admin.users", "mail.failed", "moderation.moderation_log"}
 """Pages only an administrator opens; the sweep opens them as one too."""
 
 TRANSLATED_SAMPLE = [

@@ -70,6 +70,35 @@ def reflow_problem(page: Any, label: str) -> str | None:
     return None
 
 
+CARDS = ".card, .form, .hero, .page-content, .table-wrap, .toc, .error-page, .chart-card"
+
+
+def touching_cards(page: Any, label: str) -> list[str]:
+    """Boxes with a border that meet another with no space between (one above the other or side
+    by side); a box inside another is fine."""
+    pairs = page.evaluate(
+        """(selector) => {
+            const boxes = [...document.querySelectorAll(selector)]
+                .filter(e => e.offsetParent !== null);
+            const name = e => e.tagName.toLowerCase() + '.' + [...e.classList].join('.')
+                + (e.id ? '#' + e.id : '');
+            const found = [];
+            for (const a of boxes) for (const b of boxes) {
+                if (a === b || a.contains(b) || b.contains(a)) continue;
+                const r = a.getBoundingClientRect(), s = b.getBoundingClientRect();
+                const overlapX = Math.min(r.right, s.right) - Math.max(r.left, s.left);
+                const overlapY = Math.min(r.bottom, s.bottom) - Math.max(r.top, s.top);
+                const below = s.top - r.bottom, beside = s.left - r.right;
+                if ((overlapX > 0 && below > -1 && below < 4) || (overlapY > 0 && beside > -1 && beside < 4))
+                    found.push(name(a) + ' / ' + name(b));
+            }
+            return found.slice(0, 3);
+        }""",
+        CARDS,
+    )
+    return [f"{label}: boxes touch: {pair}" for pair in pairs]
+
+
 def sign_in_checked(page: Any, live_server: LiveServer, axe: Any, email: str) -> list[str]:
     """The real sign-in, with axe on each of its pages on the way."""
     from valuma_space.mail.sender import deliver_due
@@ -133,6 +162,7 @@ def test_every_page_is_accessible_and_fits_320_px(
             problems.append(f"{label}: {response.status}")
             continue
         problems += axe_problems(axe, page, label)
+        problems += touching_cards(page, label)
         problem = reflow_problem(page, label)
         if problem:
             problems.append(problem)
