@@ -24,7 +24,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from config import TestingConfig  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, LiveServer, sign_in  # noqa: E402
-from tests.browser.pages import demo_ids, page_urls, write_own_comment  # noqa: E402
+from tests.browser.pages import ADMIN_ONLY, demo_ids, page_urls, write_own_comment  # noqa: E402
 from valuma_space import create_app  # noqa: E402
 from valuma_space.demo import content  # noqa: E402
 from valuma_space.demo.builder import build_demo  # noqa: E402
@@ -35,7 +35,9 @@ VIEWERS = {
     "ulkopuolinen": None,
     "osallistuja": PARTICIPANT,
     "moderaattori": content.MODERATOR_EMAIL,
+    "yllapitaja": content.ADMIN_EMAIL,
 }
+"""The administrator is photographed on the pages only an administrator opens."""
 
 
 def serve(directory: Path) -> LiveServer:
@@ -85,6 +87,8 @@ def main() -> None:
             for endpoint, path in urls.items():
                 if only and not any(part in endpoint for part in only):
                     continue
+                if (viewer == "yllapitaja") != (endpoint in ADMIN_ONLY):
+                    continue  # the administrator's own pages, and only those, as an admin
                 for width in widths:
                     page.set_viewport_size({"width": width, "height": 900})
                     page.goto(f"{server.url}{path}")
