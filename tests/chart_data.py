@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import random
 
+from sqlalchemy import select
+
 from valuma_space.auth.models import Role, User
 from valuma_space.auth.services import ensure_user
 from valuma_space.choices import OrganisationType, Region
@@ -12,7 +14,13 @@ from valuma_space.comments.services import add_comment
 from valuma_space.extensions import db
 from valuma_space.materials.models import Section
 from valuma_space.modeldesign import services as design
-from valuma_space.modeldesign.models import AlternativeKind, AlternativeStatus, Stance
+from valuma_space.modeldesign.models import (
+    AlternativeKind,
+    AlternativeStatus,
+    Assessment,
+    Stance,
+    Theme,
+)
 from valuma_space.workspaces.models import Invitation, Workspace
 
 THEMES = ["Rahoitus", "Maaseutu", "Osaamisen kehittäminen", "Kestävä kasvu", "Digitalisaatio"]
@@ -40,37 +48,18 @@ PEOPLE = [
 def seed_chart_data(
     workspace: Workspace, sections: list[Section], moderator: User, comments: int = 40
 ) -> None:
-    rng = random.Random(7)
-    people = []
-    for number, (kind, region) in enumerate(PEOPLE * 2):
-        email = f"kaavio{number}@esimerkki.fi"
-        db.session.add(
-            Invitation(
-                workspace_id=workspace.id,
-                email=email,
-                organisation_type=kind,
-                region=region,
-                invited_by_id=moderator.id,
-            )
+    """People, themes, alternatives and criteria the first time; more comments every time."""
+    rng = random.Random(comments)
+    if db.session.scalar(select(Theme.id).where(Theme.workspace_id == workspace.id)) is None:
+        _people_and_models(workspace, moderator)
+    people = list(
+        db.session.scalars(
+            select(User).where(User.email.like("kaavio%@esimerkki.fi")).order_by(User.id)
         )
-        if number % 3 != 2:  # a third of the invited have not registered
-            user, _ = ensure_user(email, Role.PARTICIPANT)
-            user.organisation_type, user.region = kind, region
-            people.append(user)
-    db.session.flush()
-    themes = [design.add_theme(workspace, name) for name in THEMES]
-    alternatives = [
-        design.save_alternative(
-            workspace,
-            None,
-            AlternativeKind.OPERATING_MODEL,
-            title,
-            "Kuvaus.",
-            AlternativeStatus.UNDER_DISCUSSION,
-        )
-        for title in ALTERNATIVES
-    ]
-    criteria = [design.add_criterion(workspace, name) for name in CRITERIA]
+    )
+    themes = list(db.session.scalars(select(Theme).where(Theme.workspace_id == workspace.id)))
+    alternatives = design.alternatives(workspace)
+    criteria = design.criteria(workspace)
     writers = people[: len(people) * 2 // 3]
     for number in range(comments):
         author = rng.choice(writers)
@@ -90,8 +79,42 @@ def seed_chart_data(
                 ),
                 "",
             )
+    if db.session.scalar(select(Assessment.id)) is not None:
+        return
     for alternative in alternatives:
         for criterion in criteria:
             score = rng.randint(-2, 2)
             design.assess(alternative, criterion, moderator, score, "Arvio perusteluineen.")
+    db.session.flush()
+
+
+def _people_and_models(workspace: Workspace, moderator: User) -> None:
+    for number, (kind, region) in enumerate(PEOPLE * 2):
+        email = f"kaavio{number}@esimerkki.fi"
+        db.session.add(
+            Invitation(
+                workspace_id=workspace.id,
+                email=email,
+                organisation_type=kind,
+                region=region,
+                invited_by_id=moderator.id,
+            )
+        )
+        if number % 3 != 2:  # a third of the invited have not registered
+            user, _ = ensure_user(email, Role.PARTICIPANT)
+            user.organisation_type, user.region = kind, region
+    db.session.flush()
+    for name in THEMES:
+        design.add_theme(workspace, name)
+    for title in ALTERNATIVES:
+        design.save_alternative(
+            workspace,
+            None,
+            AlternativeKind.OPERATING_MODEL,
+            title,
+            "Kuvaus.",
+            AlternativeStatus.UNDER_DISCUSSION,
+        )
+    for name in CRITERIA:
+        design.add_criterion(workspace, name)
     db.session.flush()

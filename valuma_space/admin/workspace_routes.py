@@ -64,7 +64,7 @@ def invitations() -> Response | str:
                 workspace, current_user, form.addresses.data, str(get_locale())
             )
         except services.InvitationLinesRefused as refused:
-            form.addresses.errors = [*form.addresses.errors, *refused.problems]
+            form.addresses.errors = [str(refused.message)]  # every line's problem at once
     if result is not None:
         db.session.commit()
         flash(_("Kutsuja lähetetään: %(n)d.", n=len(result.invited)), "success")
