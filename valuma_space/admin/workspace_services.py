@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -108,7 +110,7 @@ def read_invitation_lines(pasted: str) -> tuple[list[InvitationLine], list[str],
                         "Käytä jotakin näistä: %(choices)s.",
                         line=number,
                         value=parts[3],
-                        choices=", ".join(str(v) for v in ORGANISATION_TYPE_LABELS.values()),
+                        choices=_finnish(ORGANISATION_TYPE_LABELS.values()),
                     )
                 )
             )
@@ -127,6 +129,12 @@ def read_invitation_lines(pasted: str) -> tuple[list[InvitationLine], list[str],
             )
         people.append(person)
     return people, invalid, problems
+
+
+def _finnish(labels: Iterable[object]) -> str:
+    """The labels as the list accepts them, in Finnish whatever the page's language."""
+    with force_locale("fi"):
+        return ", ".join(str(label) for label in labels)
 
 
 class InvitationLinesRefused(Refused):

@@ -83,6 +83,12 @@ class _Canvas:
             return f"{self.pad + fraction * (FILE_WIDTH - 2 * self.pad):.1f}"
         return f"{fraction * 100:.2f}%"
 
+    def w(self, fraction: float) -> str:
+        """A length along the width (x without the file's margin)."""
+        if self.standalone:
+            return f"{fraction * (FILE_WIDTH - 2 * self.pad):.1f}"
+        return f"{fraction * 100:.2f}%"
+
     def add(self, markup: str) -> None:
         self.parts.append(markup)
 
@@ -108,14 +114,15 @@ class _Canvas:
 
 
 def _hatch_defs(chart_id: str, series: list[Series]) -> str:
-    """Diagonal white lines over a series' own colour, so that it differs without colour too."""
+    """White lines over a series' own colour, so that it differs without colour too: the first
+    hatched series leans right, the next left."""
+    hatched = [s for s in series if s.hatched]
     return "".join(
         f'<pattern id="{escape(chart_id)}-p-{s.key}" width="6" height="6" '
-        f'patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+        f'patternUnits="userSpaceOnUse" patternTransform="rotate({45 if i % 2 == 0 else -45})">'
         f'<rect width="6" height="6" class="chart-s-{s.key}"></rect>'
         f'<line x1="0" y1="0" x2="0" y2="6" class="chart-hatch"></line></pattern>'
-        for s in series
-        if s.hatched
+        for i, s in enumerate(hatched)
     )
 
 
@@ -179,7 +186,7 @@ def grouped_bars(
         for s, value in zip(series, values, strict=True):
             fraction = scale * value / largest
             canvas.add(
-                f'<rect x="{canvas.x(0)}" y="{y}" width="{canvas.x(fraction)}" height="{bar}" '
+                f'<rect x="{canvas.x(0)}" y="{y}" width="{canvas.w(fraction)}" height="{bar}" '
                 f"{_paint(chart_id, s)}></rect>"
                 if value
                 else ""
@@ -229,7 +236,7 @@ def stacked_bars(
                 if value:
                     width = scale * value / largest
                     canvas.add(
-                        f'<rect x="{canvas.x(start)}" y="{y}" width="{canvas.x(width)}" '
+                        f'<rect x="{canvas.x(start)}" y="{y}" width="{canvas.w(width)}" '
                         f'height="16" {_paint(chart_id, s)}></rect>'
                     )
                     start += width

@@ -40,6 +40,8 @@ class Figure:
     """Spans the whole width of the page."""
     row_headers: int = 1
     """Leading cells of each row that name it."""
+    split: bool = False
+    """Spans the page, its chart and table side by side on a wide screen."""
 
     @property
     def chart(self) -> Markup:
@@ -72,6 +74,7 @@ def _reach_figure(
             standalone,
         ),
         legend=series,
+        split=True,
         note=_(
             "Kutsutut kutsulistan tietojen mukaan, rekisteröityneet ja kommentoineet oman "
             "profiilinsa mukaan. Kommentoineiksi lasketaan julkaistun kommentin kirjoittaneet."
