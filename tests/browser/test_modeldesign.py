@@ -65,7 +65,7 @@ def test_tag_link_assess_and_see_how_the_comment_was_used(
     page.get_by_label("−1").check()
     page.get_by_label("Perustelu").fill("Koordinaatio vaatii resursseja.")
     page.get_by_role("button", name="Tallenna arvio").click()
-    expect(page.locator("table.matrix")).to_contain_text("Arvio -1")
+    expect(page.locator("table.matrix")).to_contain_text("Arvio −1")
     assert_accessible(axe, page)
     page.get_by_role("link", name="Kevyt verkosto-ohjelma", exact=True).click()
     expect(page.locator("main")).to_contain_text("Hallinnollinen taakka · Vastustaa (1)")

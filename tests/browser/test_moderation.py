@@ -89,7 +89,7 @@ def test_a_moderator_hides_a_reported_comment_and_handles_pending_ones(
     writer_context.close()
 
     page.goto(f"{live_server.url}/moderointi/osallistuminen")
-    assert page.locator("svg.chart").count() == 4
+    assert page.locator("svg.chart").count() >= 4  # the analysis charts show once data exists
     assert_accessible(axe, page)
 
     page.goto(f"{live_server.url}/moderointi/")

@@ -8,6 +8,7 @@ from flask_login import current_user
 from valuma_space.access import Access, access
 from valuma_space.admin import workspace_services as services
 from valuma_space.admin.workspace_forms import InvitationForm, SettingsForm
+from valuma_space.choices import ORGANISATION_TYPE_LABELS, REGION_LABELS
 from valuma_space.extensions import db
 from valuma_space.views import attempt, form_status
 from valuma_space.workspaces.services import workspace_or_404
@@ -56,8 +57,15 @@ def settings() -> Response | str:
 def invitations() -> Response | str:
     workspace = workspace_or_404()
     form = InvitationForm()
+    result = None
     if form.validate_on_submit():
-        result = services.invite(workspace, current_user, form.addresses.data, str(get_locale()))
+        try:
+            result = services.invite(
+                workspace, current_user, form.addresses.data, str(get_locale())
+            )
+        except services.InvitationLinesRefused as refused:
+            form.addresses.errors = [str(refused.message)]  # every line's problem at once
+    if result is not None:
         db.session.commit()
         flash(_("Kutsuja lähetetään: %(n)d.", n=len(result.invited)), "success")
         if result.already:
@@ -74,7 +82,14 @@ def invitations() -> Response | str:
     rows = services.invitation_rows(workspace)
     status = form_status(form)
     return Response(
-        render_template("workspaces/invitations.html", form=form, rows=rows, workspace=workspace),
+        render_template(
+            "workspaces/invitations.html",
+            form=form,
+            rows=rows,
+            workspace=workspace,
+            organisation_type_labels=ORGANISATION_TYPE_LABELS,
+            region_labels=REGION_LABELS,
+        ),
         status=status,
     )
 

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from valuma_space.auth.emails import InvalidEmail, normalise_email
 from valuma_space.auth.models import User
+from valuma_space.choices import (
+    ORGANISATION_TYPE_LABELS,
+    REGION_LABELS,
+    OrganisationType,
+    Region,
+    parse_choice,
+)
 from valuma_space.comments.models import Comment
 from valuma_space.db import utcnow
 from valuma_space.extensions import db
@@ -61,38 +70,114 @@ class InvitationResult:
     invalid: list[str] = field(default_factory=list)
 
 
-def invite(workspace: Workspace, actor: User, pasted: str, locale: str) -> InvitationResult:
-    """One line per person: "address", optionally followed by ", name, organisation" (or tabs,
-    as pasted from a spreadsheet)."""
-    result = InvitationResult()
-    for line in pasted.splitlines():
+@dataclass
+class InvitationLine:
+    email: str
+    name: str = ""
+    organisation: str = ""
+    organisation_type: OrganisationType | None = None
+    region: Region | None = None
+
+
+def read_invitation_lines(pasted: str) -> tuple[list[InvitationLine], list[str], list[str]]:
+    """One line per person: "address", optionally followed by ", name, organisation,
+    organisation type, region" (or tabs, as pasted from a spreadsheet). The type and region are
+    read as their codes or Finnish labels in any case. Returns the people, the addresses that
+    could not be read, and a message for each line whose type or region is unknown."""
+    people: list[InvitationLine] = []
+    invalid: list[str] = []
+    problems: list[str] = []
+    for number, line in enumerate(pasted.splitlines(), start=1):
         parts = [part.strip() for part in line.replace("\t", ",").replace(";", ",").split(",")]
         if not parts or not parts[0]:
             continue
         try:
             email = normalise_email(parts[0])
         except InvalidEmail:
-            result.invalid.append(parts[0])
+            invalid.append(parts[0])
             continue
-        exists = db.session.scalar(
-            select(Invitation.id).where(
-                Invitation.workspace_id == workspace.id, Invitation.email == email
+        parts += [""] * (5 - len(parts))
+        person = InvitationLine(email, parts[1][:120], parts[2][:200])
+        try:
+            person.organisation_type = parse_choice(
+                OrganisationType, ORGANISATION_TYPE_LABELS, parts[3]
+            )
+        except ValueError:
+            problems.append(
+                str(
+                    _l(
+                        "Rivi %(line)d: organisaation tyyppiä ”%(value)s” ei tunneta. "
+                        "Käytä jotakin näistä: %(choices)s.",
+                        line=number,
+                        value=parts[3],
+                        choices=_finnish(ORGANISATION_TYPE_LABELS.values()),
+                    )
+                )
+            )
+        try:
+            person.region = parse_choice(Region, REGION_LABELS, parts[4])
+        except ValueError:
+            problems.append(
+                str(
+                    _l(
+                        "Rivi %(line)d: aluetta ”%(value)s” ei tunneta. "
+                        "Kirjoita maakunnan nimi, esimerkiksi Pirkanmaa, tai Valtakunnallinen.",
+                        line=number,
+                        value=parts[4],
+                    )
+                )
+            )
+        people.append(person)
+    return people, invalid, problems
+
+
+def _finnish(labels: Iterable[object]) -> str:
+    """The labels as the list accepts them, in Finnish whatever the page's language."""
+    with force_locale("fi"):
+        return ", ".join(str(label) for label in labels)
+
+
+class InvitationLinesRefused(Refused):
+    """Some lines name an organisation type or region that is not on the lists: nobody is
+    invited until they are fixed, so that a corrected paste does not invite anyone twice."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
+def invite(workspace: Workspace, actor: User, pasted: str, locale: str) -> InvitationResult:
+    """Invite everyone on the pasted lines (see read_invitation_lines); raises
+    InvitationLinesRefused, inviting nobody, if a line's type or region is unknown."""
+    people, invalid, problems = read_invitation_lines(pasted)
+    if problems:
+        raise InvitationLinesRefused(problems)
+    result = InvitationResult(invalid=invalid)
+    existing = set(
+        db.session.scalars(
+            select(Invitation.email).where(
+                Invitation.workspace_id == workspace.id,
+                Invitation.email.in_([p.email for p in people]),
             )
         )
-        if exists or email in result.invited:
-            result.already.append(email)
+    )
+    for person in people:
+        if person.email in existing or person.email in result.invited:
+            result.already.append(person.email)
             continue
         db.session.add(
             Invitation(
                 workspace_id=workspace.id,
-                email=email,
-                name=parts[1][:120] if len(parts) > 1 else "",
-                organisation=parts[2][:200] if len(parts) > 2 else "",
+                email=person.email,
+                name=person.name,
+                organisation=person.organisation,
+                organisation_type=person.organisation_type,
+                region=person.region,
                 invited_by_id=actor.id,
             )
         )
-        enqueue(MailKind.INVITATION, email, locale, "/")
-        result.invited.append(email)
+        enqueue(MailKind.INVITATION, person.email, locale, "/")
+        result.invited.append(person.email)
     db.session.flush()
     return result
 

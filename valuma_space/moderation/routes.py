@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -22,13 +22,15 @@ from valuma_space.comments.models import (
     Visibility,
 )
 from valuma_space.comments.policy import Action
+from valuma_space.db import utcnow
 from valuma_space.extensions import db
-from valuma_space.i18n import format_date
+from valuma_space.i18n import local_zone
 from valuma_space.materials.services import sections_of
 from valuma_space.modeldesign import services as design
 from valuma_space.modeldesign.models import STANCE_LABELS
+from valuma_space.moderation import participation as participation_figures
 from valuma_space.moderation import services
-from valuma_space.moderation.charts import bar_chart
+from valuma_space.moderation.figures import figures
 from valuma_space.moderation.forms import (
     BulkForm,
     ModerationActionForm,
@@ -255,39 +257,22 @@ def moderation_log() -> str:
 @bp.get("/moderointi/osallistuminen")
 @access(Access.MODERATOR)
 def participation() -> str:
-    data = services.participation(workspace_or_404())
-    unknown = _("Ei kerrottu")
-    org_rows = [
-        (str(ORGANISATION_TYPE_LABELS[k]) if k else unknown, registered, active)
-        for k, registered, active in data.by_organisation_type
-    ]
-    region_rows = [
-        (str(REGION_LABELS[k]) if k else unknown, registered, active)
-        for k, registered, active in data.by_region
-    ]
-    section_rows = [(section.heading, count) for section, _page, count in data.per_section]
-    week_rows = [
-        (_("viikko %(date)s", date=format_date(monday)), count) for monday, count in data.per_week
-    ]
+    data = participation_figures.participation(workspace_or_404())
     return render_template(
-        "moderation/participation.html",
-        data=data,
-        org_rows=org_rows,
-        region_rows=region_rows,
-        section_rows=section_rows,
-        week_rows=week_rows,
-        charts={
-            "org": bar_chart(
-                [(label, active) for label, _r, active in org_rows],
-                _("Kommentoijat organisaatiotyypeittäin"),
-                "chart-org",
-            ),
-            "region": bar_chart(
-                [(label, active) for label, _r, active in region_rows],
-                _("Kommentoijat alueittain"),
-                "chart-region",
-            ),
-            "section": bar_chart(section_rows, _("Kommentit osioittain"), "chart-section"),
-            "week": bar_chart(week_rows, _("Kommentit viikoittain"), "chart-week"),
-        },
+        "moderation/participation.html", data=data, figures=figures(data).values()
     )
+
+
+@bp.get("/moderointi/osallistuminen/<name>.svg")
+@access(Access.MODERATOR)
+def participation_chart(name: str) -> Response:
+    """One chart as a standalone SVG file, for slides."""
+    figure = figures(participation_figures.participation(workspace_or_404())).get(name)
+    if figure is None:
+        abort(404)
+    response = Response(figure.draw(True), mimetype="image/svg+xml")
+    filename = f"valuma-{figure.name}-{utcnow().astimezone(local_zone()):%Y-%m-%d}.svg"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # The file carries its own <style>; opened on its own it must not be sandboxed from it.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response

@@ -19,7 +19,7 @@ from valuma_space.comments.signals import comment_moderated
 from valuma_space.db import insert_unless_present, utcnow
 from valuma_space.extensions import db
 from valuma_space.i18n import local_zone
-from valuma_space.materials.models import Page, Section
+from valuma_space.materials.models import Section
 from valuma_space.moderation.models import (
     LogAction,
     ModerationLogEntry,
@@ -421,75 +421,3 @@ def log_entries(
         )
     )
     return entries, total
-
-
-# --- who takes part ---------------------------------------------------------------------------
-
-
-@dataclass
-class Participation:
-    by_organisation_type: list[tuple[OrganisationType | None, int, int]]
-    """(type, registered users, users who commented)"""
-    by_region: list[tuple[Region | None, int, int]]
-    per_section: list[tuple[Section, Page, int]]
-    per_week: list[tuple[date, int]]
-    least_discussed: list[tuple[Section, Page, int]]
-
-
-def _people_by(column, workspace: Workspace) -> list[tuple[object, int, int]]:
-    commented = (
-        select(Comment.author_id)
-        .join(Section, Section.id == Comment.section_id)
-        .where(Section.workspace_id == workspace.id, Comment.author_id.is_not(None))
-        .distinct()
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(column, func.count(User.id), func.count(commented.c.author_id))
-        .outerjoin(commented, commented.c.author_id == User.id)
-        .where(User.role == Role.PARTICIPANT)
-        .group_by(column)
-    ).all()
-    return sorted(
-        ((value, registered, active) for value, registered, active in rows), key=lambda r: -r[1]
-    )
-
-
-def participation(workspace: Workspace) -> Participation:
-    per_section_rows = db.session.execute(
-        select(Section, Page, func.count(Comment.id))
-        .join(Page, Page.id == Section.page_id)
-        .outerjoin(
-            Comment,
-            (Comment.section_id == Section.id) & policy.text_is_public_sql(),
-        )
-        .where(Section.workspace_id == workspace.id)
-        .group_by(Section.id, Page.id)
-        .order_by(Page.position, Section.position)
-    ).all()
-    per_section = [(section, page, count) for section, page, count in per_section_rows]
-    created = db.session.scalars(
-        select(Comment.created_at)
-        .join(Section, Section.id == Comment.section_id)
-        .where(Section.workspace_id == workspace.id, policy.text_is_public_sql())
-    )
-    weeks: dict[date, int] = {}
-    zone = local_zone()
-    for moment in created:
-        local = moment.astimezone(zone).date()
-        monday = local - timedelta(days=local.weekday())
-        weeks[monday] = weeks.get(monday, 0) + 1
-    if weeks:  # weeks without comments show as zero, not as gaps
-        week = min(weeks)
-        while week < max(weeks):
-            weeks.setdefault(week, 0)
-            week += timedelta(days=7)
-    return Participation(
-        by_organisation_type=_people_by(User.organisation_type, workspace),  # type: ignore[arg-type]
-        by_region=_people_by(User.region, workspace),  # type: ignore[arg-type]
-        per_section=per_section,
-        per_week=sorted(weeks.items()),
-        least_discussed=sorted(
-            per_section, key=lambda row: (row[2], row[1].position, row[0].position)
-        )[:5],
-    )

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from valuma_space.choices import OrganisationType, Region
 from valuma_space.db import UTCDateTime, str_enum, utcnow
 from valuma_space.extensions import db
 
@@ -80,6 +81,10 @@ class Invitation(db.Model):
     email: Mapped[str] = mapped_column(String(254))
     name: Mapped[str] = mapped_column(String(120), default="")
     organisation: Mapped[str] = mapped_column(String(200), default="")
+    organisation_type: Mapped[OrganisationType | None] = mapped_column(str_enum(OrganisationType))
+    """What the moderator knew of the invitee's organisation, to compare who was invited with who
+    took part; the person's own profile may say otherwise once they register."""
+    region: Mapped[Region | None] = mapped_column(str_enum(Region))
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,147 @@
+"""The participation page and the matrix as a moderator sees them on a desktop and a phone:
+chart text at a readable size, tables that never clip, nothing wider than the screen.
+
+The shared demo has no discussion on its own, so these tests serve a demo of their own with a
+realistic little discussion added (tests/chart_data.py); the last test reads the shared demo,
+whatever data it has, and checks that the figures shown are the database's."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import flask_migrate
+import pytest
+from sqlalchemy import func, select
+
+from config import TestingConfig
+from tests.browser.conftest import LiveServer, assert_accessible, sign_in
+from tests.chart_data import seed_chart_data
+from valuma_space import create_app
+from valuma_space.auth.models import User
+from valuma_space.comments.models import Comment, Visibility
+from valuma_space.demo import content
+from valuma_space.demo.builder import build_demo
+from valuma_space.extensions import db
+from valuma_space.materials.models import Page, Section
+from valuma_space.workspaces.models import Workspace
+
+PAGES = ["/moderointi/osallistuminen", "/mallit/matriisi"]
+
+SMALL_TEXT = """() => [...document.querySelectorAll('svg text')].map(t => {
+    const box = t.getBoundingClientRect();
+    return {text: t.textContent, height: box.height,
+            size: parseFloat(getComputedStyle(t).fontSize)};
+}).filter(t => t.height < 12 || t.size < 12)"""
+
+CLIPPED_TABLES = """() => [...document.querySelectorAll('table')].map(table => {
+    const box = table.closest('.table-wrap') || table.parentElement;
+    const scrolls = ['auto', 'scroll'].includes(getComputedStyle(box).overflowX);
+    return {caption: table.caption ? table.caption.textContent : '',
+            fits: table.scrollWidth <= box.clientWidth, scrolls,
+            boxInside: box.getBoundingClientRect().right <= innerWidth + 0.5};
+}).filter(t => !((t.fits || t.scrolls) && t.boxInside))"""
+
+
+@pytest.fixture(scope="module")
+def charts_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    database = tmp_path_factory.mktemp("charts") / "charts.db"
+    config = TestingConfig({"TEST_DATABASE_URL": f"sqlite:///{database}"})
+    config.BASE_URL = "http://127.0.0.1"
+    config.UPLOAD_DIR = str(tmp_path_factory.mktemp("chart-uploads"))
+    app = create_app(config)
+    with app.app_context():
+        flask_migrate.upgrade()
+        build_demo()
+        db.session.commit()
+        workspace = db.session.scalars(select(Workspace)).one()
+        moderator = db.session.scalars(
+            select(User).where(User.email == content.MODERATOR_EMAIL)
+        ).one()
+        sections = list(
+            db.session.scalars(select(Section).where(Section.workspace_id == workspace.id).limit(6))
+        )
+        seed_chart_data(workspace, sections, moderator, comments=60)
+        db.session.commit()
+    server = LiveServer(app)
+    app.config["BASE_URL"] = server.url
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_chart_text_is_readable_and_tables_never_clip(
+    page: Any, charts_server: LiveServer, axe: Any, path: str
+) -> None:
+    sign_in(page, charts_server, content.MODERATOR_EMAIL)
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{charts_server.url}{path}")
+        if path.endswith("osallistuminen"):
+            assert page.locator("svg text").count() > 100
+        assert page.evaluate(SMALL_TEXT) == [], width
+        assert page.evaluate(CLIPPED_TABLES) == [], width
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_accessible(axe, page)
+    page.set_viewport_size({"width": 320, "height": 700})
+    page.goto(f"{charts_server.url}{path}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert page.evaluate(CLIPPED_TABLES) == []
+    assert_accessible(axe, page)
+
+
+def test_matrix_header_stays_in_view_and_cells_read_without_colour(
+    page: Any, charts_server: LiveServer
+) -> None:
+    sign_in(page, charts_server, content.MODERATOR_EMAIL)
+    page.set_viewport_size({"width": 390, "height": 500})
+    page.goto(f"{charts_server.url}/mallit/matriisi")
+    box = page.locator(".matrix-wrap")
+    first_header = page.locator(".matrix thead th").nth(1)
+    row_header = page.locator(".matrix tbody th").first
+    before = first_header.bounding_box()
+    box.evaluate("e => { e.scrollTop = 200; e.scrollLeft = 200; }")
+    after_header, after_row = first_header.bounding_box(), row_header.bounding_box()
+    wrap = box.bounding_box()
+    assert abs(after_header["y"] - wrap["y"]) < 3 and after_header["y"] <= before["y"]
+    assert abs(after_row["x"] - wrap["x"]) < 3
+    scores = page.locator(".matrix .score").all_inner_texts()
+    assert scores and all(re.fullmatch(r"[+−]?[0-2]|–", s.split()[-1]) for s in scores)
+    assert page.locator(".matrix-legend").inner_text().count("+2") == 1
+
+
+def test_downloaded_svg_is_a_file(page: Any, charts_server: LiveServer) -> None:
+    sign_in(page, charts_server, content.MODERATOR_EMAIL)
+    page.goto(f"{charts_server.url}/moderointi/osallistuminen")
+    with page.expect_download() as download:
+        page.locator("#alueet-teemat").get_by_role("link", name=re.compile("Lataa SVG")).click()
+    assert re.fullmatch(
+        r"valuma-alueet-teemat-\d{4}-\d{2}-\d{2}\.svg", download.value.suggested_filename
+    )
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert text.startswith("<svg") and "<style>" in text
+
+
+def _cells(page: Any, figure: str) -> list[list[str]]:
+    return page.locator(f"#{figure} table tbody tr").evaluate_all(
+        "rows => rows.map(r => [...r.cells].map(c => c.textContent.trim()))"
+    )
+
+
+def test_the_demo_figures_are_the_databases(page: Any, live_server: LiveServer) -> None:
+    """Whatever discussion the shared demo holds: comments per section add up to its visible
+    comments, and every participant who commented is counted once per organisation type."""
+    sign_in(page, live_server, content.MODERATOR_EMAIL)
+    page.goto(f"{live_server.url}/moderointi/osallistuminen")
+    with live_server.app.app_context():
+        visible = db.session.scalar(
+            select(func.count(Comment.id))
+            .join(Section, Section.id == Comment.section_id)
+            .join(Page, Page.id == Section.page_id)
+            .where(Comment.visibility == Visibility.VISIBLE, Comment.published_at.is_not(None))
+        )
+    shown = sum(int(row[-1]) for row in _cells(page, "osiot"))
+    assert shown == visible
