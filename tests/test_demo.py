@@ -13,6 +13,7 @@ from tests.helpers import login_as, save_section, submit_form_by_name
 from valuma_space.auth.models import Role, User
 from valuma_space.comments.models import Comment
 from valuma_space.demo.builder import DEMO_COMMENT_DAYS
+from valuma_space.demo.discussion import DAYS_BEFORE_BUILD, STAKEHOLDERS, all_comments
 from valuma_space.extensions import db
 from valuma_space.materials.models import Page, Section, SectionVersion
 from valuma_space.workspaces.models import ReadingAccess, Workspace
@@ -109,12 +110,14 @@ def test_a_rebuild_says_what_it_removes_and_asks_first(app: Flask) -> None:
     _run_demo(app)
     section = db.session.scalars(select(Section).where(Section.slug == "paatavoitteet")).one()
     make_comment(section, make_user("maija@kunta.fi", profile_completed=True), "Kommentti.")
+    demo_comments = len(all_comments())
     runner = app.test_cli_runner()
     refused = runner.invoke(args=["valuma", "demo", "--rebuild"], input="n\n")
     assert refused.exit_code == 1 and "Aborted" in refused.output
-    assert "1 comments" in refused.output and "Accounts stay" in refused.output
+    assert f"{demo_comments + 1} comments" in refused.output
+    assert "Accounts stay" in refused.output
     db.session.expire_all()
-    assert db.session.scalar(select(func.count(Comment.id))) == 1
+    assert db.session.scalar(select(func.count(Comment.id))) == demo_comments + 1
     uploads = Path(app.config["UPLOAD_DIR"])
     files_before = set(uploads.iterdir())
     assert files_before  # the demo's diagram, in its widths
@@ -123,20 +126,26 @@ def test_a_rebuild_says_what_it_removes_and_asks_first(app: Flask) -> None:
     # The old diagram's files went with their workspace; the new build drew its own.
     assert not files_before & set(uploads.iterdir())
     assert "Created the VALUMA demo workspace" in done.output
+    # The invented stakeholders' accounts stayed too, and write the discussion anew.
+    assert f"{len(STAKEHOLDERS)} stakeholders (0 new)" in done.output
     db.session.expire_all()
-    assert db.session.scalar(select(func.count(Comment.id))) == 0
+    assert db.session.scalar(select(func.count(Comment.id))) == demo_comments
     assert db.session.scalar(select(func.count(Workspace.id))) == 1
     assert db.session.scalars(select(User.email).where(User.email == "maija@kunta.fi")).one()
 
 
-def test_the_demo_says_what_it_is_and_its_dates_start_today(app: Flask, client) -> None:
+def test_the_demo_says_what_it_is_and_its_period_opened_three_weeks_ago(app: Flask, client) -> None:
+    """The comment period opened DAYS_BEFORE_BUILD days before the build, so that the invented
+    discussion has had its first weeks; the summary says the discussion is invented."""
     _run_demo(app)
     workspace = db.session.scalars(select(Workspace)).one()
     zone = ZoneInfo("Europe/Helsinki")
     opened = workspace.comments_open_at.astimezone(zone)
-    assert opened.date() == datetime.now(zone).date() and opened.hour == 0
+    today = datetime.now(zone).date()
+    assert opened.date() == today - timedelta(days=DAYS_BEFORE_BUILD) and opened.hour == 0
     html = client.get("/").get_data(as_text=True)
     assert "Tämä on esittely, joka toistaa vuosina 2019–2020 tehdyn selvityksen" in html
+    assert "Keskustelu on keksitty esittelyä varten" in html
     questions = client.get("/sivu/kysymykset").get_data(as_text=True)
     assert "neljää kysymystä; viides osio" in questions
     privacy = client.get("/tietosuoja").get_data(as_text=True)

@@ -11,7 +11,9 @@ WORKSPACE_SUMMARY = (
     "Tässä työtilassa on selvityksen ajantasainen aineisto: tutustu selvityksen taustaan, "
     "tilanteeseen ja materiaaleihin ja kommentoi niitä osio kerrallaan. "
     "Tämä on esittely, joka toistaa vuosina 2019–2020 tehdyn selvityksen: sen tekstit ovat "
-    "sellaisinaan, ja työtilan päivämäärät on asetettu kuin selvitys alkaisi tänään."
+    "sellaisinaan, ja kommentointi on asetettu alkaneeksi kolme viikkoa sitten. "
+    "Keskustelu on keksitty esittelyä varten: sen osallistujat, organisaatiot ja kommentit "
+    "ovat kuvitteellisia."
 )
 
 MODERATOR_EMAIL = "moderaattori@valuma.example"
