@@ -13,7 +13,12 @@ from valuma_space.auth.models import Role, User
 from valuma_space.auth.services import ensure_user
 from valuma_space.comments.models import Comment
 from valuma_space.demo import content, diagram
-from valuma_space.demo.replay import DiscussionReport, build_discussion, period_start
+from valuma_space.demo.replay import (
+    DiscussionReport,
+    backdate_sections,
+    build_discussion,
+    period_start,
+)
 from valuma_space.extensions import db
 from valuma_space.materials.authoring import create_page, create_section, publish_text
 from valuma_space.materials.models import Attachment, Page, Section
@@ -126,11 +131,29 @@ def build_demo() -> DemoReport:
     ):
         existing = db.session.scalars(select(User).where(User.email == email)).first()
         # An account that is there keeps the role an administrator may have given it since.
-        user = existing or ensure_user(email, role)[0]
+        user = existing
+        if user is None:
+            user = ensure_user(email, role)[0]
+            # Named, so that the moderator's replies in the demo's discussion are not signed
+            # "Nimetön osallistuja"; the first sign-in's profile step can change it.
+            user.display_name, user.organisation = content.ACCOUNT_NAMES[email]
         accounts[email] = user
         report.accounts.append(f"{user.role.value}: {user.email}")
     db.session.flush()
     report.discussion = build_discussion(workspace, accounts[content.MODERATOR_EMAIL])
+    if report.created_workspace:
+        # The study's texts were there when the comment period opened, weeks before the
+        # discussion's first comment.
+        study_sections = select(Section.id).join(Page, Page.id == Section.page_id)
+        study_sections = study_sections.where(
+            Page.workspace_id == workspace.id,
+            Page.slug.in_([page["slug"] for page in content.PAGES]),
+        )
+        backdate_sections(
+            list(db.session.scalars(study_sections)),
+            workspace.comments_open_at,  # type: ignore[arg-type]
+        )
+    db.session.flush()
     return report
 
 

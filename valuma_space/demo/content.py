@@ -18,6 +18,11 @@ WORKSPACE_SUMMARY = (
 
 MODERATOR_EMAIL = "moderaattori@valuma.example"
 ADMIN_EMAIL = "admin@valuma.example"
+ACCOUNT_NAMES = {
+    MODERATOR_EMAIL: ("Hankkeen moderaattori", "VALUMA-konsortio"),
+    ADMIN_EMAIL: ("Ylläpitäjä", "VALUMA-konsortio"),
+}
+"""The names the demo's own accounts start with."""
 
 PAGES = [
     {

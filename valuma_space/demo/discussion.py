@@ -511,7 +511,6 @@ DISCUSSION: dict[str, list[Say]] = {
             "Kansalliset painopisteet ovat hyvä kehys, mutta niiden pitää jättää tilaa alueellisille "
             "eroille. Kainuussa painopisteet näyttävät erilaisilta kuin Uudellamaalla. Verkostojen "
             "tehtävä voisi olla juuri painopisteiden tulkitseminen alueiden arkeen.",
-            quote="tukea kansallisten alueiden kehittämisen painopisteiden",
             agree=(OLLI, MIKKO),
             themes=("maaseutu", "hallinto"),
             links=(
@@ -539,18 +538,17 @@ DISCUSSION: dict[str, list[Say]] = {
             ),
         ),
         Say(
-            AINO, 8, "10:05",
+            AINO, 15, "10:05",
             "MAL-verkoston kokemus on, että maankäytön, asumisen ja liikenteen sopimukset ovat "
             "toimineet, koska niissä on selvät vastuut ja seuranta. Sama logiikka voisi sopia "
             "verkostoyhteistyöhön laajemminkin, mutta kevyemmällä hallinnolla.",
-            quote="muiden tavoitteiden toteutusta",
             agree=(PETRI, TUOMAS, SANNA),
             themes=("mal",),
             links=(Link("sopimus", SUPPORTS, "vaikuttavuus", "MAL-sopimusten logiikka kevyempänä."),),
             triage=USED,
             replies=(
                 Say(
-                    MIKKO, 8, "14:30",
+                    MIKKO, 15, "14:30",
                     "MAL-sopimukset koskevat suuria kaupunkiseutuja. Miten sopimusmalli toimisi "
                     "pienille kunnille, joilla ei ole neuvotteluresursseja?",
                     kind=Q,
@@ -559,12 +557,12 @@ DISCUSSION: dict[str, list[Say]] = {
                     triage=USED,
                     replies=(
                         Say(
-                            AINO, 9, "09:10",
+                            AINO, 16, "09:10",
                             "Ei varmaan samanlaisena. Ehkä seutukunta tai maakunta voisi sopia "
                             "pienten kuntien puolesta?",
                             replies=(
                                 Say(
-                                    MIKKO, 9, "12:00",
+                                    MIKKO, 16, "12:00",
                                     "Se voisi toimia, kunhan kunnat pääsevät oikeasti vaikuttamaan "
                                     "sopimuksen sisältöön.",
                                 ),
@@ -609,7 +607,7 @@ DISCUSSION: dict[str, list[Say]] = {
             ),
         ),
         Say(
-            MARIA, 9, "15:00",
+            MARIA, 16, "15:00",
             "Tehdäänkö ennakkoarviointi vain asiantuntija-arviona, vai kuullaanko alueita myös "
             "arvioinnissa? Olisi hyvä, että alueet voisivat arvioida vaihtoehtoja samoilla "
             "kriteereillä.",
@@ -619,7 +617,7 @@ DISCUSSION: dict[str, list[Say]] = {
             triage=ANSWERED,
             replies=(
                 Say(
-                    M, 10, "09:20",
+                    M, 17, "09:20",
                     "Arvioinnin pohjana ovat tämän työtilan kommentit: moderaattorit liittävät niitä "
                     "vaihtoehtoihin kriteereittäin, ja arviointimatriisi kertoo, mihin kunkin arvion "
                     "perustelu nojaa. Arviointia käsitellään lisäksi kolmannen vaiheen työpajoissa.",
@@ -660,7 +658,7 @@ DISCUSSION: dict[str, list[Say]] = {
             ),
         ),
         Say(
-            TIINA, 10, "09:40",
+            TIINA, 17, "09:40",
             "Käsitelläänkö vaikutusten arvioinnissa myös sitä, mitä tapahtuu, jos mitään uutta "
             "mallia ei oteta käyttöön? Nollavaihtoehto auttaisi näkemään, mitä verkostoilla "
             "oikeasti saavutetaan.",
@@ -670,12 +668,12 @@ DISCUSSION: dict[str, list[Say]] = {
             triage=ANSWERED,
             replies=(
                 Say(
-                    TIMO, 10, "13:50",
+                    TIMO, 17, "13:50",
                     "Nollavaihtoehto on arvioinnissa vakiokäytäntö, ja se kannattaa ottaa mukaan "
                     "tässäkin. Se myös pakottaa kuvaamaan nykytilan rehellisesti.",
                     replies=(
                         Say(
-                            M, 11, "08:45",
+                            M, 18, "08:45",
                             "Lisäämme nollavaihtoehdon, nykyisen hankepohjaisen yhteistyön, "
                             "arvioinnin vertailukohdaksi.",
                         ),
@@ -703,7 +701,7 @@ DISCUSSION: dict[str, list[Say]] = {
             ),
         ),
         Say(
-            OLLI, 8, "08:30",
+            OLLI, 14, "08:30",
             "Aluetasoja on Suomessa käytännössä neljä: kunta, seutukunta, maakunta ja valtakunta. "
             "Verkostomallin pitäisi kertoa selvästi, millä tasolla päätetään mistäkin. Muuten samat "
             "ihmiset istuvat kolmessa eri verkostossa saman asian kanssa.",
@@ -716,17 +714,17 @@ DISCUSSION: dict[str, list[Say]] = {
             triage=USED,
             replies=(
                 Say(
-                    JUSSI, 8, "13:40",
+                    JUSSI, 14, "13:40",
                     "Päällekkäisyys on todellinen ongelma. Meillä sama kehittämispäällikkö edustaa "
                     "maakuntaa neljässä verkostossa.",
                     replies=(
                         Say(
-                            SATU, 9, "10:00",
+                            SATU, 15, "10:00",
                             "Seutukaupungeissa sama. Verkostoja pitäisi ehkä jopa yhdistää ennen kuin "
                             "uusia perustetaan.",
                             replies=(
                                 Say(
-                                    TIINA, 9, "16:20",
+                                    TIINA, 16, "16:20",
                                     "Kannatan. Voisiko selvitys listata nykyiset verkostot ja niiden "
                                     "päällekkäisyydet? Se olisi jo sinänsä hyödyllinen tuotos.",
                                     kind=P,
@@ -777,7 +775,7 @@ DISCUSSION: dict[str, list[Say]] = {
             ),
         ),
         Say(
-            EERO, 9, "09:30",
+            EERO, 16, "09:30",
             "Uudistusten läpikäynnissä kannattaa katsoa myös, miten aiemmat verkosto-ohjelmat "
             "päättyivät. Usein toiminta hiipui, kun ohjelmakausi loppui, eikä verkostoilla ollut "
             "muuta rahoituspohjaa.",
@@ -817,7 +815,7 @@ DISCUSSION: dict[str, list[Say]] = {
             ),
         ),
         Say(
-            ANTTI, 9, "14:30",
+            ANTTI, 17, "14:30",
             "Kiinnostavia teemoja meillä ovat ainakin kiertotalous, osaajien saatavuus ja "
             "logistiikka. Kaikkia ei kannata viedä yhteen verkostoon, vaan teemoittain.",
             quote="alueiden kiinnostus verkostoitumiseen sisällöllisten teemojen tai toimintamallien suhteen",
@@ -827,7 +825,7 @@ DISCUSSION: dict[str, list[Say]] = {
             triage=USED,
         ),
         Say(
-            HELENA, 10, "18:00",
+            HELENA, 18, "18:00",
             "Kylätoiminnan näkökulmasta tärkein tuki on ihmisten aika: joku, joka kutsuu koolle ja "
             "kirjaa sovitun. Pienet yhdistykset eivät pysty osallistumaan verkostoihin, joissa "
             "jokaiseen tapaamiseen pitää matkustaa.",
@@ -861,7 +859,7 @@ DISCUSSION: dict[str, list[Say]] = {
             ),
         ),
         Say(
-            TUOMAS, 11, "10:30",
+            TUOMAS, 17, "10:30",
             "Vaihtoehtoja muotoiltaessa kannattaa pitää mielessä, että eri ministeriöillä on omat "
             "aluetason verkostonsa. Uusi malli toimii vain, jos se kokoaa olemassa olevaa eikä "
             "perusta rinnalle uutta.",
@@ -880,6 +878,38 @@ DISCUSSION: dict[str, list[Say]] = {
             "vähälle, jos paikalla on vain viranomaisia.",
             kind=Q,
             pending=True,
+        ),
+        Say(
+            JUSSI, 10, "10:00",
+            "Kolmas vaihe alkaa syyskuussa, ja syyskuu on maakuntien liitoissa talousarvion valmistelun aikaa. Työpajojen "
+            "ajoituksessa kannattaa huomioida, etteivät ne osu päällekkäin maakuntahallitusten "
+            "kokousten kanssa.",
+            agree=(MARIA, OLLI),
+            triage=READ,
+        ),
+        Say(
+            MIKKO, 19, "09:15",
+            "Hankkeen aikataulu on tiukka. Ehditäänkö vaihtoehtojen vaikutuksia arvioida kunnolla, jos "
+            "mallit muotoillaan vasta syksyllä?",
+            kind=Q,
+            agree=(TIINA,),
+            themes=("arviointi",),
+            triage=ANSWERED,
+            replies=(
+                Say(
+                    TIMO, 19, "15:30",
+                    "Ennakkoarviointi voi olla kevyt ja silti hyödyllinen, kunhan sen rajaukset "
+                    "kerrotaan avoimesti.",
+                    replies=(
+                        Say(
+                            M, 20, "09:00",
+                            "Aikataulu on tiivis, siksi arviointia tehdään jo nyt keskustelun "
+                            "rinnalla eikä vasta lopuksi. Arviointimatriisista näkee, mihin "
+                            "kommentteihin kukin arvio nojaa.",
+                        ),
+                    ),
+                ),
+            ),
         ),
     ],
     "konsortio-ja-kumppanit": [
@@ -914,7 +944,7 @@ DISCUSSION: dict[str, list[Say]] = {
             ),
         ),
         Say(
-            LAURA, 12, "14:00",
+            LAURA, 13, "14:00",
             "Julkaistaanko selvityksen väliraportit myös täällä vai vain tietokayttoon.fi-"
             "sivustolla?",
             kind=Q,
@@ -922,45 +952,9 @@ DISCUSSION: dict[str, list[Say]] = {
             triage=ANSWERED,
             replies=(
                 Say(
-                    M, 12, "16:10",
+                    M, 13, "16:10",
                     "Väliaineistot julkaistaan tässä työtilassa, ja loppuraportti sekä "
                     "tietokayttoon.fi-sivustolla että täällä.",
-                ),
-            ),
-        ),
-    ],
-    "aikataulu": [
-        Say(
-            JUSSI, 10, "10:00",
-            "Syyskuu on maakuntien liitoissa talousarvion valmistelun aikaa. Työpajojen "
-            "ajoituksessa kannattaa huomioida, etteivät ne osu päällekkäin maakuntahallitusten "
-            "kokousten kanssa.",
-            quote="Vuorovaikutteisin kolmas vaihe käynnistyy syyskuussa 2019.",
-            agree=(MARIA, OLLI),
-            triage=READ,
-        ),
-        Say(
-            MIKKO, 13, "09:15",
-            "Aikataulu on tiukka. Ehditäänkö vaihtoehtojen vaikutuksia arvioida kunnolla, jos "
-            "mallit muotoillaan vasta syksyllä?",
-            kind=Q,
-            quote="Hankkeen toteutusaika on 5/2019 – 2/2020.",
-            agree=(TIINA,),
-            themes=("arviointi",),
-            triage=ANSWERED,
-            replies=(
-                Say(
-                    TIMO, 13, "15:30",
-                    "Ennakkoarviointi voi olla kevyt ja silti hyödyllinen, kunhan sen rajaukset "
-                    "kerrotaan avoimesti.",
-                    replies=(
-                        Say(
-                            M, 14, "09:00",
-                            "Aikataulu on tiivis, siksi arviointia tehdään jo nyt keskustelun "
-                            "rinnalla eikä vasta lopuksi. Arviointimatriisista näkee, mihin "
-                            "kommentteihin kukin arvio nojaa.",
-                        ),
-                    ),
                 ),
             ),
         ),
@@ -983,7 +977,7 @@ DISCUSSION: dict[str, list[Say]] = {
             ),
         ),
         Say(
-            EERO, 14, "10:10",
+            EERO, 19, "10:10",
             "Paneeliin olisi hienoa saada myös joku norjalaisista alueista: Norjan alueuudistuksen "
             "kokemukset verkostojen roolista ovat tuoreita ja vertailukelpoisia.",
             kind=P,
@@ -993,7 +987,7 @@ DISCUSSION: dict[str, list[Say]] = {
             triage=READ,
         ),
         Say(
-            KAISA, 15, "17:30",
+            KAISA, 20, "17:30",
             "Onko seminaarin jälkeen yhteinen kahvitilaisuus? Saaristosta tullessa "
             "lautta-aikataulut pitää suunnitella etukäteen.",
             kind=Q,
@@ -1003,16 +997,88 @@ DISCUSSION: dict[str, list[Say]] = {
 }  # fmt: skip
 
 
+ALTERNATIVES_PUBLISHED_DAY = 13
+"""The alternatives shown to participants were published on this day of the period."""
+
+ON_ALTERNATIVES: dict[str, list[Say]] = {
+    "foorumi": [
+        Say(
+            MIKKO, 14, "08:50",
+            "Tämä on pienelle kunnalle realistisin vaihtoehto. Toivon, että verkostopäivät "
+            "kiertävät eri puolilla Suomea eivätkä ole aina Helsingissä.",
+            quote="osallistuminen vapaaehtoista ja etänäkin mahdollista",
+            agree=(OLLI, HELENA, RIIKKA),
+            links=(Link("foorumi", SUPPORTS, "tasapaino", "Verkostopäivät kiertämään maakunnissa."),),
+            triage=USED,
+        ),
+    ],
+    "teemat": [
+        Say(
+            SANNA, 15, "13:15",
+            "Määräaikaisuus on hyvä, mutta kuka päättää, milloin tavoitteet on saavutettu? "
+            "Verkoston päättämiselle tarvitaan yhtä selvä menettely kuin sen perustamiselle.",
+            kind=Q,
+            quote="Verkosto sopii tavoitteensa ja päättyy, kun ne on saavutettu.",
+            agree=(TIMO,),
+            links=(Link("teemat", Stance.ASKS, "keveys", "Verkoston päättämisen menettely."),),
+            triage=USED,
+            replies=(
+                Say(
+                    TIMO, 16, "09:40",
+                    "Yksi tapa on sopia jo alussa arviointipiste, esimerkiksi kahden vuoden "
+                    "kohdalla, jossa verkosto joko jatkaa uusin tavoittein tai päättyy.",
+                    agree=(SANNA, PETRI),
+                ),
+            ),
+        ),
+    ],
+    "aluetasot": [
+        Say(
+            JUSSI, 16, "11:30",
+            "Koordinaatioryhmä on hyvä ajatus, jos siinä ovat mukana myös maakuntien liitot. "
+            "Muuten yhteensovitus jää ministeriöiden ja suurten kaupunkien väliseksi.",
+            quote="yhteinen koordinaatioryhmä",
+            agree=(MARIA, OLLI),
+            themes=("hallinto",),
+            links=(Link("aluetasot", CHANGE, "tasapaino", "Maakuntien liitot koordinaatioryhmään."),),
+            triage=USED,
+        ),
+    ],
+    "maararaha": [
+        Say(
+            AINO, 17, "10:00",
+            "Pysyvä perusrahoitus sihteeristölle ratkaisisi paljon. Haettavien hankkeiden "
+            "osuudessa pitäisi kuitenkin välttää raskasta hakumenettelyä.",
+            quote="Perusrahoitus sihteeristölle, hankkeet haettavina.",
+            agree=(SATU, ANTTI, TIINA),
+            themes=("rahoitus",),
+            links=(Link("maararaha", SUPPORTS, "pysyvyys", "Perusrahoitus sihteeristölle."),),
+            triage=USED,
+        ),
+    ],
+    "yhteis": [
+        Say(
+            HELENA, 18, "19:40",
+            "Omarahoitusosuus sulkee helposti pois pienet yhdistykset ja kunnat. Voisiko "
+            "omarahoituksen antaa myös työnä eikä vain rahana?",
+            kind=P,
+            quote="omarahoitusosuuden",
+            agree=(MIKKO, KAISA),
+            themes=("rahoitus", "maaseutu"),
+            links=(Link("yhteis", CHANGE, "tasapaino", "Omarahoitus myös työnä."),),
+            triage=USED,
+        ),
+    ],
+}  # fmt: skip
+"""Comments on the alternatives' published sections, by alternative."""
+
+
+def walk(say: Say) -> list[Say]:
+    """The comment and all its replies, each before its own."""
+    return [say, *(found for reply in say.replies for found in walk(reply))]
+
+
 def all_comments() -> list[Say]:
     """Every comment above, parents before their replies."""
-    found: list[Say] = []
-
-    def walk(say: Say) -> None:
-        found.append(say)
-        for reply in say.replies:
-            walk(reply)
-
-    for threads in DISCUSSION.values():
-        for say in threads:
-            walk(say)
-    return found
+    threads = [*DISCUSSION.values(), *ON_ALTERNATIVES.values()]
+    return [found for says in threads for say in says for found in walk(say)]

@@ -27,7 +27,7 @@ from valuma_space.db import utcnow
 from valuma_space.demo import discussion as data
 from valuma_space.extensions import db
 from valuma_space.i18n import local_zone
-from valuma_space.materials.models import Section
+from valuma_space.materials.models import Section, SectionVersion
 from valuma_space.modeldesign import services as design
 from valuma_space.modeldesign.models import Alternative, CommentLink, Criterion, Theme
 from valuma_space.moderation import services as moderation
@@ -212,6 +212,12 @@ def build_discussion(workspace: Workspace, moderator: User) -> DiscussionReport:
         if slug in sections:
             for say in threads:
                 walk(sections[slug], say, None)
+    for key, threads in data.ON_ALTERNATIVES.items():
+        # Only on alternatives this run published: a moderator's own are not commented on.
+        section_id = alternatives[key].section_id if key in alternatives else None
+        if section_id is not None:
+            for say in threads:
+                walk(db.session.get(Section, section_id), say, None)
     ordered.sort(key=lambda row: clock.at(row[1].day, row[1].at))
 
     written: dict[int, Comment] = {}  # id(Say) -> its comment
@@ -247,8 +253,26 @@ def build_discussion(workspace: Workspace, moderator: User) -> DiscussionReport:
             report,
         )
     _backdate(ordered, written, clock)
+    published = clock.at(data.ALTERNATIVES_PUBLISHED_DAY, "09:00")
+    backdate_sections(
+        [a.section_id for a in alternatives.values() if a.section_id is not None], published
+    )
     db.session.flush()
     return report
+
+
+def backdate_sections(section_ids: list[int], moment: datetime) -> None:
+    """Sections the demo created now, as if published at `moment` (and unchanged since: each
+    comment's bump of the thread's version also stamped the section's updated_at)."""
+    if not section_ids:
+        return
+    db.session.flush()
+    for section in db.session.scalars(select(Section).where(Section.id.in_(section_ids))):
+        section.updated_at = moment
+    for version in db.session.scalars(
+        select(SectionVersion).where(SectionVersion.section_id.in_(section_ids))
+    ):
+        version.published_at = moment
 
 
 def _moderate(
@@ -284,8 +308,9 @@ def _moderate(
         design.link_comment(comment, moderator, alternative, criterion, link.stance, link.note)
         report.links += 1
     triage = say.triage
-    if triage is None and say.by == data.MODERATOR:
-        triage = TriageStatus.READ  # the moderator's own replies are not news to moderators
+    if triage is None and (say.by == data.MODERATOR or say.hidden):
+        # The moderator's own replies, and what they hid, are not news to moderators.
+        triage = TriageStatus.READ
     if triage is not None:
         moderation.set_triage([comment], moderator, triage)
 
