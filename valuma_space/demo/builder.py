@@ -1,6 +1,8 @@
 """Builds the demo workspace from demo/content.py: creates what is missing and never changes
 what exists, so that running it again (every `make run` does) keeps what the moderators have
-edited, published, closed or set. `remove_demo` takes it away for a rebuild from scratch."""
+edited, published, closed or set. Into a workspace without comments it then writes the
+invented discussion of demo/discussion.py (demo/replay.py). `remove_demo` takes it away for a
+rebuild from scratch."""
 
 from __future__ import annotations
 
