@@ -31,7 +31,8 @@ def test_write_reply_quote_agree_edit_delete_without_javascript(
     page.get_by_label("Kommenttisi").fill("Miten *vaikutuksia* arvioidaan?")
     page.get_by_label("Lainaus osion tekstistä (valinnainen)").fill("ennakkoarviointikehikko")
     page.get_by_role("button", name="Lähetä").click()
-    first = page.locator("article.comment").first
+    # The demo's own discussion comes first in the section (oldest first): find ours by its text.
+    first = page.locator("article.comment", has_text="Miten vaikutuksia arvioidaan")
     assert "Kysymys" in first.inner_text()
     assert first.locator("em").inner_text() == "vaikutuksia"
     assert (
@@ -42,13 +43,14 @@ def test_write_reply_quote_agree_edit_delete_without_javascript(
     other_context = browser.new_context(java_script_enabled=False, locale="fi-FI")
     other = other_context.new_page()
     sign_in(other, live_server, "vastaaja@liitto.fi", section)
-    other.get_by_role("link", name=re.compile("^Vastaa")).first.click()
+    mine = other.locator("article.comment", has_text="Miten vaikutuksia arvioidaan")
+    mine.get_by_role("link", name=re.compile("^Vastaa")).click()
     other.get_by_label("Kommenttisi").fill("Vastaus kysymykseen.")
     other.get_by_role("button", name="Lähetä").click()
-    reply = other.locator("article.comment.indent-1")
+    reply = other.locator("article.comment.indent-1", has_text="Vastaus kysymykseen.")
     assert "Vastaus kysymykseen." in reply.inner_text()
-    other.get_by_role("button", name=re.compile("^Samaa mieltä")).first.click()
-    assert "1 on samaa mieltä" in other.locator("article.comment").first.inner_text()
+    mine.get_by_role("button", name=re.compile("^Samaa mieltä")).click()
+    assert "1 on samaa mieltä" in mine.inner_text()
     other_context.close()
 
     # The author edits, then deletes; the reply stays.
@@ -56,7 +58,8 @@ def test_write_reply_quote_agree_edit_delete_without_javascript(
     page.get_by_role("link", name=re.compile("^Muokkaa")).first.click()
     page.get_by_label("Kommenttisi").fill("Miten vaikutuksia arvioidaan etukäteen?")
     page.get_by_role("button", name="Lähetä").click()
-    assert "muokattu" in page.locator("article.comment").first.inner_text()
+    edited = page.locator("article.comment", has_text="Miten vaikutuksia arvioidaan etukäteen")
+    assert "muokattu" in edited.inner_text()
     page.get_by_role("link", name=re.compile("^Poista")).first.click()
     page.get_by_role("button", name="Poista kommentti").click()
     text = page.locator(".thread").inner_text()
@@ -74,13 +77,14 @@ def test_write_reply_quote_agree_edit_delete_without_javascript(
 
 def test_a_long_thread_is_accessible(page: Any, live_server: Any, axe: Any) -> None:
     from valuma_space.auth.services import ensure_user
-    from valuma_space.comments.services import add_comment
+    from valuma_space.comments.services import add_comment, discussion_comments
     from valuma_space.extensions import db
     from valuma_space.materials.services import section_with_page
     from valuma_space.workspaces.services import current_workspace
 
     with live_server.app.app_context():
         section = section_with_page(current_workspace(), "toimintamallin-vaikutukset")
+        demo_comments = len(discussion_comments(section))  # the demo's discussion was there
         people = [ensure_user(f"pitka{n}@kunta.fi")[0] for n in range(5)]
         for person, name in zip(people, ["Aino", "Eero", "Iida", "Olli", "Ulla"], strict=True):
             person.display_name = name
@@ -98,7 +102,7 @@ def test_a_long_thread_is_accessible(page: Any, live_server: Any, axe: Any) -> N
         db.session.commit()
     sign_in(page, live_server, "lukija@kunta.fi", "/osio/toimintamallin-vaikutukset")
     page.get_by_role("button", name=re.compile("^Samaa mieltä")).nth(2).click()
-    assert page.locator("article.comment").count() == 60
+    assert page.locator("article.comment").count() == 60 + demo_comments
     assert_accessible(axe, page)
     page.goto(f"{live_server.url}/osio/toimintamallin-vaikutukset?order=agreed")
     assert_accessible(axe, page)

@@ -1,6 +1,8 @@
 """Builds the demo workspace from demo/content.py: creates what is missing and never changes
 what exists, so that running it again (every `make run` does) keeps what the moderators have
-edited, published, closed or set. `remove_demo` takes it away for a rebuild from scratch."""
+edited, published, closed or set. Into a workspace without comments it then writes the
+invented discussion of demo/discussion.py (demo/replay.py). `remove_demo` takes it away for a
+rebuild from scratch."""
 
 from __future__ import annotations
 
@@ -12,10 +14,14 @@ from sqlalchemy import delete, func, select
 from valuma_space.auth.models import Role, User
 from valuma_space.auth.services import ensure_user
 from valuma_space.comments.models import Comment
-from valuma_space.db import utcnow
 from valuma_space.demo import content, diagram
+from valuma_space.demo.replay import (
+    DiscussionReport,
+    backdate_sections,
+    build_discussion,
+    period_start,
+)
 from valuma_space.extensions import db
-from valuma_space.i18n import local_zone
 from valuma_space.materials.authoring import create_page, create_section, publish_text
 from valuma_space.materials.models import Attachment, Page, Section
 from valuma_space.materials.uploads import delete_attachment
@@ -23,7 +29,8 @@ from valuma_space.workspaces.models import ReadingAccess, Workspace
 
 DEMO_COMMENT_DAYS = 274
 """The study ran from May 2019 to February 2020: nine months, which the demo's comment period
-replays from the day the demo is built."""
+replays from its opening, three weeks before the day the demo is built (so that the invented
+discussion of demo/discussion.py has had its first weeks)."""
 
 
 @dataclass
@@ -34,6 +41,7 @@ class DemoReport:
     created: int = 0
     """Pages and sections created by this run; the others were there and were left as they are."""
     accounts: list[str] = field(default_factory=list)
+    discussion: DiscussionReport = field(default_factory=DiscussionReport)
 
     def summary(self) -> str:
         if self.created_workspace:
@@ -45,7 +53,9 @@ class DemoReport:
                 f"The VALUMA demo workspace is there: {self.pages} pages, {self.sections} "
                 f"sections ({self.created} added, nothing existing changed)."
             )
-        return "\n".join([first] + [f"  {account}" for account in self.accounts])
+        return "\n".join(
+            [first, *self.discussion.lines()] + [f"  {account}" for account in self.accounts]
+        )
 
 
 def _demo_workspace() -> Workspace | None:
@@ -55,16 +65,16 @@ def _demo_workspace() -> Workspace | None:
 
 
 def _new_workspace() -> Workspace:
-    """The study's workspace, its dates as its calendar would fall if it started today."""
-    today = utcnow().astimezone(local_zone()).replace(hour=0, minute=0, second=0, microsecond=0)
+    """The study's workspace, its comment period opened three weeks ago (period_start)."""
+    opens = period_start()
     workspace = Workspace(
         slug=content.WORKSPACE_SLUG,
         title=content.WORKSPACE_TITLE,
         summary=content.WORKSPACE_SUMMARY,
         reading_access=ReadingAccess.PUBLIC,
         closed_by_hand=False,
-        comments_open_at=today,
-        comments_close_at=today + timedelta(days=DEMO_COMMENT_DAYS),
+        comments_open_at=opens,
+        comments_close_at=opens + timedelta(days=DEMO_COMMENT_DAYS),
     )
     db.session.add(workspace)
     db.session.flush()
@@ -116,14 +126,35 @@ def build_demo() -> DemoReport:
                 report.created += 1
             report.sections += 1
 
+    accounts = {}
     for email, role in (
         (content.MODERATOR_EMAIL, Role.MODERATOR),
         (content.ADMIN_EMAIL, Role.ADMIN),
     ):
         existing = db.session.scalars(select(User).where(User.email == email)).first()
         # An account that is there keeps the role an administrator may have given it since.
-        user = existing or ensure_user(email, role)[0]
+        user = existing
+        if user is None:
+            user = ensure_user(email, role)[0]
+            # Named, so that the moderator's replies in the demo's discussion are not signed
+            # "Nimetön osallistuja"; the first sign-in's profile step can change it.
+            user.display_name, user.organisation = content.ACCOUNT_NAMES[email]
+        accounts[email] = user
         report.accounts.append(f"{user.role.value}: {user.email}")
+    db.session.flush()
+    report.discussion = build_discussion(workspace, accounts[content.MODERATOR_EMAIL])
+    if report.created_workspace:
+        # The study's texts were there when the comment period opened, weeks before the
+        # discussion's first comment.
+        study_sections = select(Section.id).join(Page, Page.id == Section.page_id)
+        study_sections = study_sections.where(
+            Page.workspace_id == workspace.id,
+            Page.slug.in_([page["slug"] for page in content.PAGES]),
+        )
+        backdate_sections(
+            list(db.session.scalars(study_sections)),
+            workspace.comments_open_at,  # type: ignore[arg-type]
+        )
     db.session.flush()
     return report
 

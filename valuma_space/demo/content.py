@@ -11,11 +11,18 @@ WORKSPACE_SUMMARY = (
     "Tässä työtilassa on selvityksen ajantasainen aineisto: tutustu selvityksen taustaan, "
     "tilanteeseen ja materiaaleihin ja kommentoi niitä osio kerrallaan. "
     "Tämä on esittely, joka toistaa vuosina 2019–2020 tehdyn selvityksen: sen tekstit ovat "
-    "sellaisinaan, ja työtilan päivämäärät on asetettu kuin selvitys alkaisi tänään."
+    "sellaisinaan, ja kommentointi on asetettu alkaneeksi kolme viikkoa sitten. "
+    "Keskustelu on keksitty esittelyä varten: sen osallistujat, organisaatiot ja kommentit "
+    "ovat kuvitteellisia."
 )
 
 MODERATOR_EMAIL = "moderaattori@valuma.example"
 ADMIN_EMAIL = "admin@valuma.example"
+ACCOUNT_NAMES = {
+    MODERATOR_EMAIL: ("Hankkeen moderaattori", "VALUMA-konsortio"),
+    ADMIN_EMAIL: ("Ylläpitäjä", "VALUMA-konsortio"),
+}
+"""The names the demo's own accounts start with."""
 
 PAGES = [
     {
