@@ -164,14 +164,6 @@ def demo_ids(participant_email: str) -> DemoIds:
         .order_by(Section.id)
         .limit(1)
     ).one()
-    if True:  # TEMP until the demo has alternatives
-        from valuma_space.modeldesign import services as ds
-        from valuma_space.modeldesign.models import AlternativeKind, AlternativeStatus
-
-        if not ds.alternatives(workspace):
-            ds.save_alternative(workspace, None, AlternativeKind.OPERATING_MODEL if hasattr(AlternativeKind, "OPERATING_MODEL") else next(iter(AlternativeKind)), "Malli A", "Kuvaus", next(iter(AlternativeStatus)))
-            ds.add_criterion(workspace, "Vaikuttavuus")
-            db.session.commit()
     alternative_id = db.session.scalar(
         select(func.min(Alternative.id)).where(Alternative.workspace_id == workspace.id)
     )
