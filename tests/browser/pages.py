@@ -34,6 +34,7 @@ NOT_PAGES = {
     "permalink, which is covered",
     "auth.my_data": "a download (the person's own data as JSON)",
     "exports.download": "a download (the export file)",
+    "moderation.participation_chart": "a download (a chart as an SVG file)",
     "authoring.attachment": "a download (an attachment's file)",
     "authoring.image": "a picture's file",
     "mail.dev_outbox": "only under the development configuration and server, not in tests",

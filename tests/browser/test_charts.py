@@ -1,32 +1,24 @@
 """The participation page and the matrix as a moderator sees them on a desktop and a phone:
-chart text at a readable size, tables that never clip, nothing wider than the screen.
-
-The shared demo has no discussion on its own, so these tests serve a demo of their own with a
-realistic little discussion added (tests/chart_data.py); the last test reads the shared demo,
-whatever data it has, and checks that the figures shown are the database's."""
+chart text at a readable size, tables that never clip, nothing wider than the screen; and the
+figures the demo's discussion gives them, against counts taken from the database here."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import flask_migrate
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import and_, distinct, func, select
 
-from config import TestingConfig
 from tests.browser.conftest import LiveServer, assert_accessible, sign_in
-from tests.chart_data import seed_chart_data
-from valuma_space import create_app
 from valuma_space.auth.models import User
+from valuma_space.choices import ORGANISATION_TYPE_LABELS, REGION_LABELS
 from valuma_space.comments.models import Comment, Visibility
 from valuma_space.demo import content
-from valuma_space.demo.builder import build_demo
 from valuma_space.extensions import db
 from valuma_space.materials.models import Page, Section
-from valuma_space.workspaces.models import Workspace
+from valuma_space.modeldesign.models import Alternative, CommentLink, Stance, Theme, comment_themes
 
 PAGES = ["/moderointi/osallistuminen", "/mallit/matriisi"]
 
@@ -45,31 +37,10 @@ CLIPPED_TABLES = """() => [...document.querySelectorAll('table')].map(table => {
 }).filter(t => !((t.fits || t.scrolls) && t.boxInside))"""
 
 
-@pytest.fixture(scope="module")
-def charts_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    database = tmp_path_factory.mktemp("charts") / "charts.db"
-    config = TestingConfig({"TEST_DATABASE_URL": f"sqlite:///{database}"})
-    config.BASE_URL = "http://127.0.0.1"
-    config.UPLOAD_DIR = str(tmp_path_factory.mktemp("chart-uploads"))
-    app = create_app(config)
-    with app.app_context():
-        flask_migrate.upgrade()
-        build_demo()
-        db.session.commit()
-        workspace = db.session.scalars(select(Workspace)).one()
-        moderator = db.session.scalars(
-            select(User).where(User.email == content.MODERATOR_EMAIL)
-        ).one()
-        sections = list(
-            db.session.scalars(select(Section).where(Section.workspace_id == workspace.id).limit(6))
-        )
-        seed_chart_data(workspace, sections, moderator, comments=60)
-        db.session.commit()
-    server = LiveServer(app)
-    app.config["BASE_URL"] = server.url
-    server.start()
-    yield server
-    server.stop()
+@pytest.fixture
+def charts_server(live_server: LiveServer) -> LiveServer:
+    """The shared demo, whose invented discussion gives every chart its figures."""
+    return live_server
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -145,3 +116,73 @@ def test_the_demo_figures_are_the_databases(page: Any, live_server: LiveServer) 
         )
     shown = sum(int(row[-1]) for row in _cells(page, "osiot"))
     assert shown == visible
+
+
+def _readable() -> Any:
+    """The comments every participant reads, written out here rather than taken from the policy:
+    visible, published, in a published section that is not withdrawn, of a published page."""
+    return and_(
+        Comment.visibility == Visibility.VISIBLE,
+        Comment.published_at.is_not(None),
+        Section.is_published.is_(True),
+        Page.is_published.is_(True),
+    )
+
+
+def test_region_theme_and_group_alternative_views_show_the_demos_figures(
+    page: Any, live_server: LiveServer
+) -> None:
+    sign_in(page, live_server, content.MODERATOR_EMAIL)
+    page.goto(f"{live_server.url}/moderointi/osallistuminen")
+    header = page.locator("#alueet-teemat table thead th").all_inner_texts()
+    shown_themes = {
+        (row[0], theme): int(count)
+        for row in _cells(page, "alueet-teemat")
+        for theme, count in zip(header[1:], row[1:], strict=True)
+        if int(count)
+    }
+    shown_stances = {
+        (row[0], row[1], stance): int(count)
+        for row in _cells(page, "organisaatiot-vaihtoehdot")
+        for stance, count in zip(["supports", "opposes", "proposes_change"], row[2:], strict=True)
+        if int(count)
+    }
+    with live_server.app.app_context():
+        themes = db.session.execute(
+            select(User.region, Theme.name, func.count(distinct(Comment.id)))
+            .select_from(comment_themes)
+            .join(Theme, Theme.id == comment_themes.c.theme_id)
+            .join(Comment, Comment.id == comment_themes.c.comment_id)
+            .join(Section, Section.id == Comment.section_id)
+            .join(Page, Page.id == Section.page_id)
+            .join(User, User.id == Comment.author_id)
+            .where(_readable())
+            .group_by(User.region, Theme.name)
+        ).all()
+        stances = db.session.execute(
+            select(
+                Alternative.title,
+                User.organisation_type,
+                CommentLink.stance,
+                func.count(distinct(Comment.id)),
+            )
+            .join(Comment, Comment.id == CommentLink.comment_id)
+            .join(Alternative, Alternative.id == CommentLink.alternative_id)
+            .join(Section, Section.id == Comment.section_id)
+            .join(Page, Page.id == Section.page_id)
+            .join(User, User.id == Comment.author_id)
+            .where(_readable(), CommentLink.stance != Stance.ASKS)
+            .group_by(Alternative.title, User.organisation_type, CommentLink.stance)
+        ).all()
+        expected_themes = {
+            (str(REGION_LABELS.get(region, "Ei kerrottu")), theme): n for region, theme, n in themes
+        }
+        expected_stances = {
+            (title, str(ORGANISATION_TYPE_LABELS.get(kind, "Ei kerrottu")), stance.value): n
+            for title, kind, stance, n in stances
+        }
+    # The demo's discussion fills both views: a dozen regions, most themes, every stance.
+    assert len({region for region, _ in expected_themes}) >= 10
+    assert {stance for *_, stance in expected_stances} == {"supports", "opposes", "proposes_change"}
+    assert shown_themes == expected_themes
+    assert shown_stances == expected_stances
