@@ -5,7 +5,7 @@ edited, published, closed or set. `remove_demo` takes it away for a rebuild from
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import delete, func, select
 
@@ -19,7 +19,7 @@ from valuma_space.i18n import local_zone
 from valuma_space.materials.authoring import create_page, create_section, publish_text
 from valuma_space.materials.models import Attachment, Page, Section
 from valuma_space.materials.uploads import delete_attachment
-from valuma_space.workspaces.models import ReadingAccess, Workspace
+from valuma_space.workspaces.models import Phase, ReadingAccess, Workspace
 
 DEMO_COMMENT_DAYS = 274
 """The study ran from May 2019 to February 2020: nine months, which the demo's comment period
@@ -34,6 +34,8 @@ class DemoReport:
     created: int = 0
     """Pages and sections created by this run; the others were there and were left as they are."""
     accounts: list[str] = field(default_factory=list)
+    phases: int = 0
+    """Phases created by this run: only a workspace without any gets them."""
 
     def summary(self) -> str:
         if self.created_workspace:
@@ -65,6 +67,8 @@ def _new_workspace() -> Workspace:
         closed_by_hand=False,
         comments_open_at=today,
         comments_close_at=today + timedelta(days=DEMO_COMMENT_DAYS),
+        organisers="\n".join(content.ORGANISERS),
+        partners="\n".join(content.PARTNERS),
     )
     db.session.add(workspace)
     db.session.flush()
@@ -116,6 +120,8 @@ def build_demo() -> DemoReport:
                 report.created += 1
             report.sections += 1
 
+    report.phases = _add_phases(workspace)
+
     for email, role in (
         (content.MODERATOR_EMAIL, Role.MODERATOR),
         (content.ADMIN_EMAIL, Role.ADMIN),
@@ -126,6 +132,29 @@ def build_demo() -> DemoReport:
         report.accounts.append(f"{user.role.value}: {user.email}")
     db.session.flush()
     return report
+
+
+def _add_phases(workspace: Workspace) -> int:
+    """The study's phases, shifted as its comment period is: as if the study began on the day
+    the workspace was built, so that the first phase is under way then. A workspace that has
+    phases keeps them as its moderators left them."""
+    if db.session.scalar(select(func.count(Phase.id)).where(Phase.workspace_id == workspace.id)):
+        return 0
+    opened = workspace.comments_open_at or utcnow()
+    shift = opened.astimezone(local_zone()).date() - date(*content.STUDY_STARTED_ON)
+    for position, data in enumerate(content.PHASES, start=1):
+        db.session.add(
+            Phase(
+                workspace_id=workspace.id,
+                position=position,
+                title=data["title"],
+                description=data["description"],
+                starts_on=date(*data["starts_on"]) + shift,
+                ends_on=date(*data["ends_on"]) + shift,
+                link=data["link"],
+            )
+        )
+    return len(content.PHASES)
 
 
 @dataclass
