@@ -5,10 +5,10 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, TextAreaField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import Length, Optional, StopValidation, ValidationError
 
 from valuma_space.urls import is_link_target
-from valuma_space.validators import NotBlank, SingleLine, title_field
+from valuma_space.validators import SingleLine, title_field
 
 NOT_A_LINK = _l(
     "Linkin pitää olla tämän sivuston osoite, joka alkaa vinoviivalla (esimerkiksi "
@@ -21,7 +21,7 @@ class DayField(DateField):
     user's language rather than WTForms' English."""
 
     def __init__(self, label: object, missing: object, **kwargs: Any) -> None:
-        super().__init__(label, validators=[NotBlank(missing)], **kwargs)
+        super().__init__(label, validators=[_DayGiven(missing)], **kwargs)
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         try:
@@ -31,6 +31,22 @@ class DayField(DateField):
             raise ValueError(
                 str(_l("Kirjoita päivämäärä muodossa vvvv-kk-pp, esimerkiksi 2026-05-31."))
             ) from None
+
+
+class _DayGiven:
+    """Required: an empty field says so; a mistyped one keeps the format's message."""
+
+    field_flags = {"required": True}
+
+    def __init__(self, message: object) -> None:
+        self.message = message
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if not "".join(field.raw_data or []).strip():
+            field.errors[:] = []
+            raise StopValidation(str(self.message))
+        if field.errors:
+            raise StopValidation()
 
 
 class SafeLink:
