@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
-import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -20,15 +18,11 @@ from valuma_space.extensions import db
 from valuma_space.i18n import local_zone
 from valuma_space.mail.models import MailKind
 from valuma_space.mail.outbox import enqueue
-from valuma_space.materials import images
-from valuma_space.materials.uploads import detect_type
+from valuma_space.materials.uploads import IDENTITY_PREFIX, save_identity_image
 from valuma_space.moderation.services import set_pre_moderation
 from valuma_space.refusals import Refused
 from valuma_space.workspaces.colours import accent_problem
 from valuma_space.workspaces.models import Invitation, ReadingAccess, Workspace
-
-IDENTITY_PREFIX = "tyotila-"
-"""Stored names of the workspace's logo and cover start so, apart from the sections' pictures."""
 
 
 def local_to_utc(moment: datetime | None) -> datetime | None:
@@ -120,25 +114,6 @@ def _update_identity(
 
 def _lines(text: str | None) -> str:
     return "\n".join(line.strip() for line in (text or "").splitlines() if line.strip())
-
-
-def save_identity_image(upload_dir: str, stream: IO[bytes], max_bytes: int, widest: bool) -> str:
-    """A logo (at most 480 px wide) or a cover (at most 1600 px), drawn again from its pixels
-    as the sections' pictures are; returns the stored file's name."""
-    detected = detect_type(stream)
-    if detected is None or detected[0] not in images.INLINE_TYPES:
-        raise Refused(_l("Kuvan pitää olla PNG-, JPEG- tai WebP-tiedosto."))
-    content_type, extension = detected
-    data = stream.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise Refused(_l("Kuva on liian suuri: enintään %(mb)d Mt.", mb=max_bytes // (1024 * 1024)))
-    clean = images.reencode(io.BytesIO(data), content_type)
-    chosen = clean.variants[-1] if widest else clean.variants[0]
-    name = f"{IDENTITY_PREFIX}{secrets.token_hex(12)}-{chosen.width}{extension}"
-    folder = Path(upload_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_bytes(chosen.data)
-    return name
 
 
 @dataclass

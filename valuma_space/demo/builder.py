@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import delete, func, select
 
 from valuma_space.auth.models import Role, User
 from valuma_space.auth.services import ensure_user
 from valuma_space.comments.models import Comment
 from valuma_space.db import utcnow
-from valuma_space.demo import content, diagram
+from valuma_space.demo import content, diagram, identity
 from valuma_space.extensions import db
 from valuma_space.i18n import local_zone
 from valuma_space.materials.authoring import create_page, create_section, publish_text
@@ -80,6 +82,7 @@ def build_demo() -> DemoReport:
     workspace = _demo_workspace()
     if workspace is None:
         workspace = _new_workspace()
+        identity.dress(workspace, current_app.config["UPLOAD_DIR"])
         report.created_workspace = True
     pages = {
         page.slug: page
@@ -198,5 +201,8 @@ def remove_demo(upload_dir: str) -> None:
         )
         for attachment in list(attachments):
             delete_attachment(attachment, upload_dir)
+        for name in (workspace.logo_image, workspace.cover_image):
+            if name:
+                (Path(upload_dir) / name).unlink(missing_ok=True)
         db.session.execute(delete(Workspace).where(Workspace.id == workspace.id))
         db.session.expunge_all()
