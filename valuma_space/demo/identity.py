@@ -34,15 +34,16 @@ def _nodes(width: int, height: int, count: int, seed: int) -> list[tuple[float, 
 
 
 def cover_png() -> io.BytesIO:
-    """Regions and towns as dots, joined to their nearest neighbours: a network, 1600 × 900."""
-    width, height = 1600, 900
+    """Regions and towns as dots, joined to their nearest neighbours: a network, in a wide strip
+    (1600 × 560) like the home page's banner."""
+    width, height = 1600, 560
     image = Image.new("RGB", (width, height), _LIGHT)
     draw = ImageDraw.Draw(image)
     for row in range(height):  # a soft vertical gradient, light teal to white
         mix = row / height
         colour = tuple(round(a + (255 - a) * mix * 0.7) for a in _LIGHT)
         draw.line((0, row, width, row), fill=colour)
-    nodes = _nodes(width, height, 26, seed=2019)
+    nodes = _nodes(width, height, 34, seed=2019)
     for x, y in nodes:
         nearest = sorted(nodes, key=lambda other: math.dist((x, y), other))[1:4]
         for other in nearest:
