@@ -193,6 +193,16 @@ def test_demo_lays_the_studys_phases_over_its_period(app: Flask, client: FlaskCl
     footer = html[html.index('class="site-footer"') :]
     assert all(name in footer for name in ["MDI", "Forefront Oy", "Nordregio", "MAL-verkosto"])
 
+    # Its own look: an accent that passes AA, a logo in the header, a cover with its alt text.
+    from valuma_space.workspaces.colours import accent_contrast
+
+    workspace = db.session.scalars(select(Workspace)).one()
+    assert accent_contrast(workspace.accent_color).passes
+    assert f"/tyotila.css?v={workspace.accent_color[1:]}" in html
+    assert f'alt="{workspace.cover_alt}"' in html and workspace.cover_alt
+    for name in (workspace.logo_image, workspace.cover_image):
+        assert client.get(f"/tyotila/kuva/{name}").status_code == 200
+
 
 def test_demo_keeps_the_phases_moderators_edited(app: Flask) -> None:
     from valuma_space.workspaces.models import Phase
