@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as htmllib
 import re
 from datetime import datetime
 from html.parser import HTMLParser
@@ -285,12 +286,12 @@ def submit_form_by_name(client: FlaskClient, url: str, changes: dict[str, str]):
     """The settings form as it stands, with some fields changed and unticked boxes left out."""
     html = client.get(url).get_data(as_text=True)
     data = {"csrf_token": csrf_token(html)}
-    for name in ("title", "allowed_email_domains"):
+    for name in ("title", "allowed_email_domains", "accent_color", "cover_alt"):
         value = re.search(rf'name="{name}"[^>]*value="([^"]*)"', html)
-        data[name] = value.group(1) if value else ""
-    data["summary"] = re.search(
-        r'<textarea[^>]*name="summary"[^>]*>\s*([^<]*)</textarea>', html
-    ).group(1)
+        data[name] = htmllib.unescape(value.group(1)) if value else ""
+    for name in ("summary", "organisers", "partners"):
+        value = re.search(rf'<textarea[^>]*name="{name}"[^>]*>\s*([^<]*)</textarea>', html)
+        data[name] = htmllib.unescape(value.group(1)) if value else ""
     data["reading_access"] = "public"
     data.update(changes)
     return client.post(url, data=data)

@@ -348,3 +348,55 @@ def test_demo_covers_what_the_study_description_says(app: Flask) -> None:
         assert fact.lower() in text.lower(), fact
         if seed:
             assert fact.lower() in seed.lower(), f"not in the study description: {fact}"
+
+
+def test_demo_lays_the_studys_phases_over_its_period(app: Flask, client: FlaskClient) -> None:
+    from valuma_space.workspaces.models import Phase, PhaseStatus
+    from valuma_space.workspaces.services import local_today
+
+    _run_demo(app)
+    phases = list(db.session.scalars(select(Phase).order_by(Phase.position)))
+    assert [phase.title.split(":")[0] for phase in phases] == [
+        "Vaihe 1",
+        "Vaihe 2",
+        "Vaihe 3",
+        "Loppuseminaari",
+    ]
+    today = local_today()
+    assert phases[0].starts_on == today and phases[0].status(today) == PhaseStatus.NOW
+    assert [phase.status(today) for phase in phases[1:]] == [PhaseStatus.NEXT] * 3
+    # 13.2.2020 was 288 days after the study began on 1.5.2019; the seminar lasts a day.
+    assert phases[-1].starts_on == phases[-1].ends_on == today + timedelta(days=288)
+    sections = set(db.session.scalars(select(Section.slug)))
+    for phase in phases:
+        assert phase.link.removeprefix("/osio/") in sections, phase.link
+        assert client.get(phase.link).status_code == 200
+
+    html = client.get("/").get_data(as_text=True)
+    assert "Vaihe 3: toimintamallien muotoilu" in html and "Käynnissä" in html
+    footer = html[html.index('class="site-footer"') :]
+    assert all(name in footer for name in ["MDI", "Forefront Oy", "Nordregio", "MAL-verkosto"])
+
+    # Its own look: an accent that passes AA, a logo in the header, a cover with its alt text.
+    from valuma_space.workspaces.colours import accent_contrast
+
+    workspace = db.session.scalars(select(Workspace)).one()
+    assert accent_contrast(workspace.accent_color).passes
+    assert f"/tyotila.css?v={workspace.accent_color[1:]}" in html
+    assert f'alt="{workspace.cover_alt}"' in html and workspace.cover_alt
+    for name in (workspace.logo_image, workspace.cover_image):
+        assert client.get(f"/tyotila/kuva/{name}").status_code == 200
+
+
+def test_demo_keeps_the_phases_moderators_edited(app: Flask) -> None:
+    from valuma_space.workspaces.models import Phase
+
+    _run_demo(app)
+    phases = list(db.session.scalars(select(Phase).order_by(Phase.position)))
+    phases[0].title = "Tilannekuva"
+    for phase in phases[1:]:
+        db.session.delete(phase)
+    db.session.commit()
+    _run_demo(app)
+    db.session.expire_all()
+    assert list(db.session.scalars(select(Phase.title))) == ["Tilannekuva"]

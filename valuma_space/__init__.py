@@ -57,11 +57,12 @@ def create_app(config: Config | None = None) -> Flask:
     from valuma_space.auth.login import track_visits
     from valuma_space.auth.names import public_name
     from valuma_space.notifications.routes import unread_for_header
-    from valuma_space.workspaces.services import site_title
+    from valuma_space.workspaces.services import request_workspace, site_title
 
     app.before_request(enforce_access)
     app.before_request(track_visits)
     app.jinja_env.globals["site_title"] = site_title
+    app.jinja_env.globals["request_workspace"] = request_workspace
     app.jinja_env.globals["unread_notifications"] = unread_for_header
     app.add_template_filter(public_name, "public_name")
     from valuma_space.comments import policy
@@ -126,8 +127,10 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from valuma_space.admin.phase_routes import bp as phases_bp
     from valuma_space.admin.routes import bp as admin_bp
     from valuma_space.admin.workspace_routes import bp as workspace_admin_bp
+    from valuma_space.admin.workspace_routes import identity_bp
     from valuma_space.auth.routes import bp as auth_bp
     from valuma_space.comments.reading_routes import bp as materials_bp
     from valuma_space.comments.routes import bp as comments_bp
@@ -151,6 +154,8 @@ def _register_blueprints(app: Flask) -> None:
         exports_bp,
         notifications_bp,
         workspace_admin_bp,
+        phases_bp,
+        identity_bp,
         mail_bp,
     ):
         app.register_blueprint(blueprint)

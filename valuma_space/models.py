@@ -15,7 +15,7 @@ from valuma_space.modeldesign.models import (
 )
 from valuma_space.moderation.models import ModerationLogEntry, ModeratorNote, Report
 from valuma_space.notifications.models import Digest, Notification
-from valuma_space.workspaces.models import Invitation, Workspace
+from valuma_space.workspaces.models import Invitation, Phase, Workspace
 
 __all__ = [
     "Agreement",
@@ -35,6 +35,7 @@ __all__ = [
     "Notification",
     "OutboxMessage",
     "Page",
+    "Phase",
     "Report",
     "Section",
     "SectionVersion",

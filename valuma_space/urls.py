@@ -32,3 +32,14 @@ def safe_next(target: str | None, default: str = "/") -> str:
     if any(ord(char) < 32 for char in target):
         return default
     return target
+
+
+def is_link_target(target: str) -> bool:
+    """Whether a moderator's link may be offered to readers: a path on this site (as
+    `safe_next` allows) or an http(s) address with a host. No javascript:, data: or mailto:."""
+    if not target or len(target) > MAX_LENGTH or any(ord(char) < 32 for char in target):
+        return False
+    if target.startswith("/"):
+        return safe_next(target, default="") == target
+    parts = urlsplit(target)
+    return parts.scheme.lower() in {"http", "https"} and bool(parts.hostname) and " " not in target

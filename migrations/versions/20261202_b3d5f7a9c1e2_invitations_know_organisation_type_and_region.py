@@ -1,7 +1,7 @@
 """invitations know the organisation type and region, to compare who was invited with who took part
 
 Revision ID: b3d5f7a9c1e2
-Revises: e7a3b5c19d42
+Revises: a1f4c8e2b6d0
 Create Date: 2026-12-02 03:30:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b3d5f7a9c1e2'
-down_revision = 'e7a3b5c19d42'
+down_revision = 'a1f4c8e2b6d0'
 branch_labels = None
 depends_on = None
 

@@ -22,7 +22,7 @@ from valuma_space.materials.models import Page, Section
 from valuma_space.modeldesign.models import Alternative, Criterion
 from valuma_space.notifications.models import Subscription
 from valuma_space.notifications.services import unsubscribe_token
-from valuma_space.workspaces.models import Workspace
+from valuma_space.workspaces.models import Phase, Workspace
 
 NOT_PAGES = {
     "static": "style sheets, scripts and icons",
@@ -37,6 +37,8 @@ NOT_PAGES = {
     "moderation.participation_chart": "a download (a chart as an SVG file)",
     "authoring.attachment": "a download (an attachment's file)",
     "authoring.image": "a picture's file",
+    "identity.stylesheet": "the workspace's accent colour as a style sheet",
+    "identity.image": "the workspace's logo or cover picture file",
     "mail.dev_outbox": "only under the development configuration and server, not in tests",
     "auth.confirm": "opened by every sign-in in this test, which checks it with axe there",
     "auth.check_email": "shown by every sign-in in this test, which checks it with axe there",
@@ -61,6 +63,8 @@ class DemoIds:
     alternative_id: int
     criterion_id: int
     unsubscribe_token: str
+    phase_id: int
+    """The demo's first phase, for its editor."""
 
 
 PAGES: dict[str, Callable[[DemoIds], str]] = {
@@ -102,6 +106,8 @@ PAGES: dict[str, Callable[[DemoIds], str]] = {
     "authoring.edit_section": lambda d: f"/hallinta/aineisto/osiot/{d.section_id}",
     "workspace_admin.settings": lambda d: "/hallinta/asetukset",
     "workspace_admin.invitations": lambda d: "/hallinta/kutsut",
+    "phases.index": lambda d: "/hallinta/vaiheet",
+    "phases.edit": lambda d: f"/hallinta/vaiheet/{d.phase_id}",
     "mail.failed": lambda d: "/hallinta/posti",
 }
 
@@ -183,6 +189,9 @@ def demo_ids(participant_email: str) -> DemoIds:
         alternative_id=alternative_id,
         criterion_id=criterion_id,
         unsubscribe_token=unsubscribe_token(participant, Subscription.REPLIES),
+        phase_id=db.session.scalar(
+            select(func.min(Phase.id)).where(Phase.workspace_id == workspace.id)
+        ),
     )
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -10,9 +11,10 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from valuma_space.validators import title_field
+from valuma_space.validators import SingleLine, title_field
+from valuma_space.workspaces.colours import accent_problem
 
 
 class SettingsForm(FlaskForm):
@@ -42,6 +44,44 @@ class SettingsForm(FlaskForm):
     invited_only = BooleanField(
         _l("Vain kutsutut (ja sallittujen verkkotunnusten osoitteet) voivat rekisteröityä")
     )
+
+    accent_color = StringField(
+        _l("Korostusväri (valinnainen)"),
+        validators=[Optional(), Length(max=7)],
+        render_kw={"placeholder": "#0b4f8a", "size": 9, "autocomplete": "off"},
+    )
+    logo = FileField(_l("Logo (valinnainen)"))
+    remove_logo = BooleanField(_l("Poista nykyinen logo"))
+    cover = FileField(_l("Kansikuva (valinnainen)"))
+    cover_alt = StringField(
+        _l("Kansikuvan tekstivastine"), validators=[Length(max=300), SingleLine()]
+    )
+    remove_cover = BooleanField(_l("Poista nykyinen kansikuva"))
+    organisers = TextAreaField(
+        _l("Toteuttajat"), validators=[Length(max=2000)], render_kw={"rows": 3}
+    )
+    partners = TextAreaField(_l("Kumppanit"), validators=[Length(max=2000)], render_kw={"rows": 2})
+
+    has_cover = False
+    """Whether the workspace has a cover picture already (set by the view)."""
+
+    def validate_accent_color(self, field: StringField) -> None:
+        problem = accent_problem((field.data or "").strip())
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_cover_alt(self, field: StringField) -> None:
+        new_cover = bool(self.cover.data and getattr(self.cover.data, "filename", ""))
+        keeps_cover = self.has_cover and not self.remove_cover.data
+        if (new_cover or keeps_cover) and not (field.data or "").strip():
+            raise ValidationError(
+                str(
+                    _l(
+                        "Kirjoita kansikuvalle tekstivastine: kerro lyhyesti, mitä kuvassa on. "
+                        "Ilman sitä kuvaa ei voi ottaa käyttöön."
+                    )
+                )
+            )
 
 
 class InvitationForm(FlaskForm):

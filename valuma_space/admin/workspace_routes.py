@@ -1,6 +1,17 @@
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,9 +22,15 @@ from valuma_space.admin.workspace_forms import InvitationForm, SettingsForm
 from valuma_space.choices import ORGANISATION_TYPE_LABELS, REGION_LABELS
 from valuma_space.extensions import db
 from valuma_space.views import attempt, form_status
+from valuma_space.workspaces.colours import shade
 from valuma_space.workspaces.services import workspace_or_404
 
 bp = Blueprint("workspace_admin", __name__, url_prefix="/hallinta")
+identity_bp = Blueprint("identity", __name__)
+"""What every page loads of the workspace's look: its colours and its pictures."""
+
+IDENTITY_IMAGE_MB = 10
+YEAR = 365 * 24 * 3600
 
 
 @bp.route("/asetukset", methods=["GET", "POST"])
@@ -21,9 +38,18 @@ bp = Blueprint("workspace_admin", __name__, url_prefix="/hallinta")
 def settings() -> Response | str:
     workspace = workspace_or_404()
     form = SettingsForm()
+    form.has_cover = bool(workspace.cover_image)
     problem = None
     if form.validate_on_submit():
-        saved = attempt(lambda: services.update_settings(workspace, current_user, form.data))
+        saved = attempt(
+            lambda: services.update_settings(
+                workspace,
+                current_user,
+                form.data,
+                current_app.config["UPLOAD_DIR"],
+                IDENTITY_IMAGE_MB * 1024 * 1024,
+            )
+        )
         problem = saved.problem
         if saved.refused is None:
             db.session.commit()
@@ -41,6 +67,10 @@ def settings() -> Response | str:
                 "pre_moderation": workspace.pre_moderation,
                 "allowed_email_domains": workspace.allowed_email_domains,
                 "invited_only": workspace.invited_only,
+                "accent_color": workspace.accent_color,
+                "cover_alt": workspace.cover_alt,
+                "organisers": workspace.organisers,
+                "partners": workspace.partners,
             }
         )
     status = 400 if (problem or form.errors) else 200
@@ -101,3 +131,32 @@ def remind() -> Response:
     db.session.commit()
     flash(_("Muistutuksia lähetetään: %(n)d.", n=count), "success")
     return redirect(url_for("workspace_admin.invitations"))
+
+
+@identity_bp.get("/tyotila.css")
+@access(Access.PUBLIC)
+def stylesheet() -> Response:
+    """The accent colour as CSS custom properties. The Content-Security-Policy allows no inline
+    styles, so the colour comes as a stylesheet of its own; its address changes with the colour
+    (?v=), so it may be cached for long."""
+    workspace = workspace_or_404()
+    accent = workspace.accent_color
+    body = f":root {{ --brand: {accent}; --brand-dark: {shade(accent)}; }}\n" if accent else ""
+    response = Response(body, mimetype="text/css")
+    if request.args.get("v") == accent.lstrip("#"):
+        response.cache_control.max_age = YEAR
+        response.cache_control.public = True
+    else:
+        response.cache_control.no_cache = True
+    return response
+
+
+@identity_bp.get("/tyotila/kuva/<name>")
+@access(Access.PUBLIC)
+def image(name: str) -> Response:
+    """The logo (shown on every page, the sign-in page too) or the cover picture."""
+    workspace = workspace_or_404()
+    if not name or name not in {workspace.logo_image, workspace.cover_image}:
+        abort(404)
+    # A new picture gets a new name, so a stored one never changes.
+    return send_from_directory(current_app.config["UPLOAD_DIR"], name, max_age=YEAR)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
@@ -25,8 +27,10 @@ from valuma_space.extensions import db
 from valuma_space.i18n import local_zone
 from valuma_space.mail.models import MailKind
 from valuma_space.mail.outbox import enqueue
+from valuma_space.materials.uploads import IDENTITY_PREFIX, save_identity_image
 from valuma_space.moderation.services import set_pre_moderation
 from valuma_space.refusals import Refused
+from valuma_space.workspaces.colours import accent_problem
 from valuma_space.workspaces.models import Invitation, ReadingAccess, Workspace
 
 
@@ -38,7 +42,13 @@ def utc_to_local(moment: datetime | None) -> datetime | None:
     return moment.astimezone(local_zone()).replace(tzinfo=None) if moment is not None else None
 
 
-def update_settings(workspace: Workspace, actor: User, data: dict) -> None:
+def update_settings(
+    workspace: Workspace,
+    actor: User,
+    data: dict,
+    upload_dir: str | None = None,
+    max_image_bytes: int = 10 * 1024 * 1024,
+) -> None:
     opens, closes = (
         local_to_utc(data.get("comments_open_at")),
         local_to_utc(data.get("comments_close_at")),
@@ -60,7 +70,59 @@ def update_settings(workspace: Workspace, actor: User, data: dict) -> None:
     workspace.allowed_email_domains = ", ".join(domains)
     workspace.invited_only = bool(data.get("invited_only"))
     set_pre_moderation(workspace, actor, bool(data.get("pre_moderation")))
+    _update_identity(workspace, data, upload_dir, max_image_bytes)
     db.session.flush()
+
+
+def _has_file(upload: Any) -> bool:
+    return upload is not None and bool(getattr(upload, "filename", ""))
+
+
+def _update_identity(
+    workspace: Workspace, data: dict, upload_dir: str | None, max_image_bytes: int
+) -> None:
+    """The accent colour, the logo, the cover picture and its text, the organisers."""
+    accent = (data.get("accent_color") or "").strip().lower()
+    problem = accent_problem(accent)
+    if problem:
+        raise Refused(problem)
+    alt = (data.get("cover_alt") or "").strip()
+    logo, cover = data.get("logo"), data.get("cover")
+    keeps_cover = bool(workspace.cover_image) and not data.get("remove_cover")
+    if (_has_file(cover) or keeps_cover) and not alt:
+        raise Refused(_l("Kirjoita kansikuvalle tekstivastine: kerro lyhyesti, mitä kuvassa on."))
+    old: list[str] = []
+    if data.get("remove_logo") and workspace.logo_image:
+        old.append(workspace.logo_image)
+        workspace.logo_image = ""
+    if data.get("remove_cover") and workspace.cover_image:
+        old.append(workspace.cover_image)
+        workspace.cover_image = ""
+    if _has_file(logo) or _has_file(cover):
+        if upload_dir is None:
+            raise ValueError("pictures need the upload folder")
+        if _has_file(logo):
+            old.append(workspace.logo_image)
+            workspace.logo_image = save_identity_image(
+                upload_dir, logo.stream, max_image_bytes, widest=False
+            )
+        if _has_file(cover):
+            old.append(workspace.cover_image)
+            workspace.cover_image = save_identity_image(
+                upload_dir, cover.stream, max_image_bytes, widest=True
+            )
+    workspace.accent_color = accent
+    workspace.cover_alt = alt
+    workspace.organisers = _lines(data.get("organisers"))
+    workspace.partners = _lines(data.get("partners"))
+    if upload_dir is not None:
+        for name in old:
+            if name and name.startswith(IDENTITY_PREFIX):
+                (Path(upload_dir) / name).unlink(missing_ok=True)
+
+
+def _lines(text: str | None) -> str:
+    return "\n".join(line.strip() for line in (text or "").splitlines() if line.strip())
 
 
 @dataclass

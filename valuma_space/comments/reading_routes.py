@@ -23,7 +23,12 @@ from valuma_space.comments.services import (
 from valuma_space.db import utcnow
 from valuma_space.materials import services
 from valuma_space.materials.services import section_with_page
-from valuma_space.workspaces.services import request_workspace, workspace_or_404
+from valuma_space.workspaces.services import (
+    local_today,
+    request_workspace,
+    workspace_or_404,
+    workspace_phases,
+)
 
 bp = Blueprint("materials", __name__)
 
@@ -50,6 +55,8 @@ def home() -> str:
         counts=counts,
         news=news,
         recent=recent,
+        phases=workspace_phases(workspace),
+        today=local_today(),
     )
 
 

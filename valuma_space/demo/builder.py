@@ -7,14 +7,17 @@ rebuild from scratch."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
+from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import delete, func, select
 
 from valuma_space.auth.models import Role, User
 from valuma_space.auth.services import ensure_user
 from valuma_space.comments.models import Comment
-from valuma_space.demo import content, diagram
+from valuma_space.db import utcnow
+from valuma_space.demo import content, diagram, identity
 from valuma_space.demo.replay import (
     DiscussionReport,
     backdate_sections,
@@ -22,10 +25,11 @@ from valuma_space.demo.replay import (
     period_start,
 )
 from valuma_space.extensions import db
+from valuma_space.i18n import local_zone
 from valuma_space.materials.authoring import create_page, create_section, publish_text
 from valuma_space.materials.models import Attachment, Page, Section
 from valuma_space.materials.uploads import delete_attachment
-from valuma_space.workspaces.models import ReadingAccess, Workspace
+from valuma_space.workspaces.models import Phase, ReadingAccess, Workspace
 
 DEMO_COMMENT_DAYS = 274
 """The study ran from May 2019 to February 2020: nine months, which the demo's comment period
@@ -42,6 +46,8 @@ class DemoReport:
     """Pages and sections created by this run; the others were there and were left as they are."""
     accounts: list[str] = field(default_factory=list)
     discussion: DiscussionReport = field(default_factory=DiscussionReport)
+    phases: int = 0
+    """Phases created by this run: only a workspace without any gets them."""
 
     def summary(self) -> str:
         if self.created_workspace:
@@ -75,6 +81,8 @@ def _new_workspace() -> Workspace:
         closed_by_hand=False,
         comments_open_at=opens,
         comments_close_at=opens + timedelta(days=DEMO_COMMENT_DAYS),
+        organisers="\n".join(content.ORGANISERS),
+        partners="\n".join(content.PARTNERS),
     )
     db.session.add(workspace)
     db.session.flush()
@@ -86,6 +94,7 @@ def build_demo() -> DemoReport:
     workspace = _demo_workspace()
     if workspace is None:
         workspace = _new_workspace()
+        identity.dress(workspace, current_app.config["UPLOAD_DIR"])
         report.created_workspace = True
     pages = {
         page.slug: page
@@ -126,6 +135,8 @@ def build_demo() -> DemoReport:
                 report.created += 1
             report.sections += 1
 
+    report.phases = _add_phases(workspace)
+
     accounts = {}
     for email, role in (
         (content.MODERATOR_EMAIL, Role.MODERATOR),
@@ -157,6 +168,29 @@ def build_demo() -> DemoReport:
         )
     db.session.flush()
     return report
+
+
+def _add_phases(workspace: Workspace) -> int:
+    """The study's phases, shifted as its comment period is: as if the study began on the day
+    the workspace was built, so that the first phase is under way then. A workspace that has
+    phases keeps them as its moderators left them."""
+    if db.session.scalar(select(func.count(Phase.id)).where(Phase.workspace_id == workspace.id)):
+        return 0
+    opened = workspace.comments_open_at or utcnow()
+    shift = opened.astimezone(local_zone()).date() - date(*content.STUDY_STARTED_ON)
+    for position, data in enumerate(content.PHASES, start=1):
+        db.session.add(
+            Phase(
+                workspace_id=workspace.id,
+                position=position,
+                title=data["title"],
+                description=data["description"],
+                starts_on=date(*data["starts_on"]) + shift,
+                ends_on=date(*data["ends_on"]) + shift,
+                link=data["link"],
+            )
+        )
+    return len(content.PHASES)
 
 
 @dataclass
@@ -200,5 +234,8 @@ def remove_demo(upload_dir: str) -> None:
         )
         for attachment in list(attachments):
             delete_attachment(attachment, upload_dir)
+        for name in (workspace.logo_image, workspace.cover_image):
+            if name:
+                (Path(upload_dir) / name).unlink(missing_ok=True)
         db.session.execute(delete(Workspace).where(Workspace.id == workspace.id))
         db.session.expunge_all()

@@ -188,3 +188,52 @@ Ilmoittautuminen tilaisuuteen päättyi maanantaina 10.2.
         ],
     },
 ]
+
+STUDY_STARTED_ON = (2019, 5, 1)
+"""The study ran 5/2019–2/2020; the demo's phases keep their distance from this day."""
+
+PHASES = [
+    {
+        "title": "Vaihe 1: uudistukset ja alueiden kehittämisen tilanne",
+        "description": (
+            "Aluekehittämisjärjestelmää koskevat uudistukset ja alueiden kehittämisen tilanne "
+            "kansallisesti ja alueilla; selvitys- ja tutkimuskirjallisuus."
+        ),
+        "starts_on": (2019, 5, 1),
+        "ends_on": (2019, 8, 31),
+        "link": "/osio/vaihe-1-uudistukset-ja-tilanne",
+    },
+    {
+        "title": "Vaihe 2: hyvät käytännöt ja haasteet",
+        "description": (
+            "Verkostoitumisen hyvät käytännöt ja haasteet Suomessa ja pohjoismaissa dokumenttien "
+            "ja haastatteluiden avulla; alueiden kiinnostus verkostoitumiseen."
+        ),
+        "starts_on": (2019, 6, 1),
+        "ends_on": (2019, 10, 31),
+        "link": "/osio/vaihe-2-hyvat-kaytannot-ja-haasteet",
+    },
+    {
+        "title": "Vaihe 3: toimintamallien muotoilu",
+        "description": (
+            "Vaihtoehdot verkostoyhteistyön toimintamalleiksi ja niiden ennakkovaikutusten "
+            "arviointi, vuorovaikutteisesti alueiden, ministeriöiden ja sidosryhmien kanssa."
+        ),
+        "starts_on": (2019, 9, 1),
+        "ends_on": (2020, 1, 31),
+        "link": "/osio/vaihe-3-toimintamallien-muotoilu",
+    },
+    {
+        "title": "Loppuseminaari",
+        "description": "Selvityksen tulokset, TEM:n näkökulma ja pohjoismainen paneelikeskustelu.",
+        "starts_on": (2020, 2, 13),
+        "ends_on": (2020, 2, 13),
+        "link": "/osio/loppuseminaari",
+    },
+]
+"""The three data-collection phases and the final seminar, on their real dates: the first two
+start in the summer of 2019 (the first as the study begins), the third in September 2019."""
+
+ORGANISERS = ["MDI", "Forefront Oy", "Nordregio"]
+"""The consortium that carries out the study."""
+PARTNERS = ["MAL-verkosto", "Seutukaupunkiverkosto"]

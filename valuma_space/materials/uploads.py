@@ -18,6 +18,9 @@ from valuma_space.materials import images
 from valuma_space.materials.models import Attachment, ImageVariant, Section
 from valuma_space.refusals import Refused
 
+IDENTITY_PREFIX = "tyotila-"
+"""Stored names of the workspace's logo and cover start so, apart from the sections' pictures."""
+
 ZIP_KINDS = {
     "word/": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
     "xl/": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
@@ -173,3 +176,22 @@ def delete_attachment(attachment: Attachment, upload_dir: str) -> None:
         (folder / name).unlink(missing_ok=True)
     db.session.delete(attachment)
     db.session.flush()
+
+
+def save_identity_image(upload_dir: str, stream: IO[bytes], max_bytes: int, widest: bool) -> str:
+    """A logo (at most 480 px wide) or a cover (at most 1600 px), drawn again from its pixels
+    as the sections' pictures are; returns the stored file's name."""
+    detected = detect_type(stream)
+    if detected is None or detected[0] not in images.INLINE_TYPES:
+        raise Refused(_l("Kuvan pitää olla PNG-, JPEG- tai WebP-tiedosto."))
+    content_type, extension = detected
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise Refused(_l("Kuva on liian suuri: enintään %(mb)d Mt.", mb=max_bytes // (1024 * 1024)))
+    clean = images.reencode(io.BytesIO(data), content_type)
+    chosen = clean.variants[-1] if widest else clean.variants[0]
+    name = f"{IDENTITY_PREFIX}{secrets.token_hex(12)}-{chosen.width}{extension}"
+    folder = Path(upload_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(chosen.data)
+    return name

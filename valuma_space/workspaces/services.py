@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TypeVar
 
 from flask import abort, g
 from sqlalchemy import select
 
+from valuma_space.db import utcnow
 from valuma_space.extensions import db
-from valuma_space.workspaces.models import Invitation, Workspace
+from valuma_space.i18n import local_zone
+from valuma_space.workspaces.models import Invitation, Phase, Workspace
 
 T = TypeVar("T")
 
@@ -62,3 +65,19 @@ def owned_or_404(model: type[T], item_id: int) -> T:
     if item is None or item.workspace_id != workspace_or_404().id:  # type: ignore[attr-defined]
         abort(404)
     return item
+
+
+def local_today() -> date:
+    """Today in the study's time zone: the day a phase's dates are compared with."""
+    return utcnow().astimezone(local_zone()).date()
+
+
+def workspace_phases(workspace: Workspace) -> list[Phase]:
+    """The timeline in its order: one query."""
+    return list(
+        db.session.scalars(
+            select(Phase)
+            .where(Phase.workspace_id == workspace.id)
+            .order_by(Phase.position, Phase.starts_on, Phase.id)
+        )
+    )
