@@ -26,6 +26,7 @@ from valuma_space.demo.discussion import (
     all_comments,
 )
 from valuma_space.extensions import db
+from valuma_space.i18n import local_zone
 from valuma_space.materials.models import Page, Section, SectionVersion
 from valuma_space.materials.plaintext import plain_text
 from valuma_space.modeldesign.models import (
@@ -363,10 +364,14 @@ def test_demo_lays_the_studys_phases_over_its_period(app: Flask, client: FlaskCl
         "Loppuseminaari",
     ]
     today = local_today()
-    assert phases[0].starts_on == today and phases[0].status(today) == PhaseStatus.NOW
+    workspace = db.session.scalars(select(Workspace)).one()
+    assert workspace.comments_open_at is not None
+    opened = workspace.comments_open_at.astimezone(local_zone()).date()
+    # The study began on 1.5.2019, which falls on the day the comment period opened.
+    assert phases[0].starts_on == opened < today and phases[0].status(today) == PhaseStatus.NOW
     assert [phase.status(today) for phase in phases[1:]] == [PhaseStatus.NEXT] * 3
-    # 13.2.2020 was 288 days after the study began on 1.5.2019; the seminar lasts a day.
-    assert phases[-1].starts_on == phases[-1].ends_on == today + timedelta(days=288)
+    # 13.2.2020 was 288 days after the study began; the seminar lasts a day.
+    assert phases[-1].starts_on == phases[-1].ends_on == opened + timedelta(days=288)
     sections = set(db.session.scalars(select(Section.slug)))
     for phase in phases:
         assert phase.link.removeprefix("/osio/") in sections, phase.link
