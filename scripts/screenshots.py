@@ -23,7 +23,13 @@ import flask_migrate  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from config import TestingConfig  # noqa: E402
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, LiveServer, sign_in  # noqa: E402
+from tests.browser.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    LiveServer,
+    relax_sign_in_limits,
+    sign_in,
+)
 from tests.browser.pages import ADMIN_ONLY, demo_ids, page_urls, write_own_comment  # noqa: E402
 from valuma_space import create_app  # noqa: E402
 from valuma_space.demo import content  # noqa: E402
@@ -43,6 +49,7 @@ VIEWERS = {
 def serve(directory: Path) -> LiveServer:
     config = TestingConfig({"TEST_DATABASE_URL": f"sqlite:///{directory / 'screens.db'}"})
     config.UPLOAD_DIR = str(directory / "uploads")
+    relax_sign_in_limits(config)
     app = create_app(config)
     with app.app_context():
         flask_migrate.upgrade()

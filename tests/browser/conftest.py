@@ -56,6 +56,18 @@ class LiveServer:
         self._thread.join(timeout=10)
 
 
+def relax_sign_in_limits(config: TestingConfig) -> None:
+    """The browser tests sign the demo's moderator in dozens of times in one session; the
+    limits themselves are tested over HTTP (tests/test_sign_in_throttle.py)."""
+    for name in (
+        "LOGIN_RATE_PER_ADDRESS",
+        "LOGIN_RATE_PER_IP",
+        "LOGIN_MAILS_PER_ADDRESS",
+        "LOGIN_TRUSTED_MAILS_PER_ADDRESS",
+    ):
+        setattr(config, name, "1000 per hour")
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The demo workspace on a SQLite file, served as a newcomer would see it."""
@@ -64,6 +76,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     config.BASE_URL = "http://127.0.0.1"
     config.UPLOAD_DIR = str(tmp_path_factory.mktemp("uploads"))
     config.DISCUSSION_POLL_SECONDS = 1  # the "new comments" notice test need not wait long
+    relax_sign_in_limits(config)
     app = create_app(config)
     with app.app_context():
         flask_migrate.upgrade()
