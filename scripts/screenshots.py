@@ -23,7 +23,7 @@ import flask_migrate  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from config import TestingConfig  # noqa: E402
-from tests.browser.conftest import (
+from tests.browser.conftest import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
     LiveServer,
