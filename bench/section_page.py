@@ -7,7 +7,10 @@ shared/reference/stack_limit_app.py (comment i replies with probability 0.6 to o
 before it, random.seed(1); its text is "Kommentti {i}: " + "aluekehittämisen verkostoyhteistyö " * 8;
 authors cycle through 50 users), signs a participant in through the real emailed-link flow,
 serves the app with gunicorn (2 workers) and reads the section page with wrk (apt-get install
-wrk) as that participant. Then, in the same run, it serves stack_limit_app.py the same way.
+wrk) as that participant. It reads the full thread (`/osio/<slug>?kaikki=1`): the page opens
+with only the first 20 threads, and the measure is of all 1,000 comments, as before the cut
+(a tree without the parameter ignores it and shows them all anyway). Then, in the same run,
+it serves stack_limit_app.py the same way.
 Prints both requests/s and `ratio: X` (target: 0.6 or better).
 """
 
@@ -90,7 +93,8 @@ def seed_and_sign_in(env: dict[str, str], comments: int) -> tuple[str, str]:
         login_as(client, users[7].email)
         cookie = client.get_cookie("session")
         assert cookie is not None
-        return f"/osio/{slug}", f"session={cookie.value}"
+        # ?kaikki=1: the whole thread, not the first 20 threads the page opens with.
+        return f"/osio/{slug}?kaikki=1", f"session={cookie.value}"
 
 
 def run_wrk(url: str, seconds: int, cookie: str | None = None) -> float:

@@ -329,6 +329,12 @@
     if (meta && currentMeta) {
       currentMeta.replaceWith(document.importNode(meta, true));
     }
+    // The link to the rest of a long discussion goes with the thread too.
+    var more = doc.querySelector(".discussion [data-thread-more]");
+    var currentMore = discussion.querySelector("[data-thread-more]");
+    if (more && currentMore) {
+      currentMore.replaceWith(document.importNode(more, true));
+    }
     var heading = doc.querySelector("#discussion-heading");
     if (heading) {
       document.getElementById("discussion-heading").innerHTML = heading.innerHTML;
@@ -410,9 +416,42 @@
       });
   }
 
+  /* --- the rest of a long discussion, in place ------------------------------------------ */
+
+  function showAll(link) {
+    var before = commentIds();
+    return fetch(link.href, { credentials: "same-origin" })
+      .then(function (response) {
+        return response.ok ? response.text() : Promise.reject(response.status);
+      })
+      .then(function (html) {
+        replaceThread(parse(html));
+        if (window.history && window.history.replaceState) {
+          var url = new URL(link.href, window.location.href);
+          window.history.replaceState(null, "", url.pathname + url.search + window.location.hash);
+        }
+        return before;
+      });
+  }
+
   function onThreadClick(event) {
     var link = event.target.closest("a");
     if (!link || !discussion.contains(link)) {
+      return;
+    }
+    if (link.hasAttribute("data-show-all")) {
+      event.preventDefault();
+      showAll(link)
+        .then(function (before) {
+          // The first thread that was not there before takes the focus, for keyboard users.
+          var first = commentIds().filter(function (id) {
+            return before.indexOf(id) === -1;
+          })[0];
+          focusComment(first);
+        })
+        .catch(function () {
+          window.location.href = link.href;
+        });
       return;
     }
     var path = new URL(link.href, window.location.href).pathname;
@@ -427,7 +466,20 @@
 
   /* --- collapsible threads ----------------------------------------------------------------- */
 
+  function unwrapLaterReplies() {
+    // Without JavaScript a thread's later replies wait in a <details>; here they go back in
+    // line, and the button below folds them the same way.
+    discussion.querySelectorAll(".thread details[data-more-replies]").forEach(function (details) {
+      var replies = Array.prototype.slice.call(details.querySelectorAll(":scope > article.comment"));
+      replies.forEach(function (reply) {
+        details.parentNode.insertBefore(reply, details);
+      });
+      details.remove();
+    });
+  }
+
   function enhanceThread() {
+    unwrapLaterReplies();
     var comments = Array.prototype.slice.call(document.querySelectorAll(".thread article.comment"));
     var groups = [];
     comments.forEach(function (comment) {
@@ -682,9 +734,19 @@
             var before = commentIds();
             replaceThread(parse(html));
             notice.hidden = true;
-            focusComment(commentIds().filter(function (id) {
+            var fresh = commentIds().filter(function (id) {
               return before.indexOf(id) === -1;
-            })[0]);
+            });
+            var all = discussion.querySelector("[data-show-all]");
+            if (!fresh.length && all) {
+              // A new thread lands beyond the first ones the page opens with: show them all.
+              return showAll(all).then(function () {
+                focusComment(commentIds().filter(function (id) {
+                  return before.indexOf(id) === -1;
+                })[0]);
+              });
+            }
+            focusComment(fresh[0]);
           });
       });
       document.getElementById("discussion-heading").after(notice);

@@ -8,8 +8,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from valuma_space.comments.forms import CommentForm
-from valuma_space.comments.rendering import Order, ThreadCache, thread_html
+from valuma_space.comments.rendering import (
+    Order,
+    ThreadCache,
+    ThreadView,
+    thread_html,
+    threads_html,
+)
 from valuma_space.materials.models import Section
+from valuma_space.materials.services import section_neighbours
 from valuma_space.workspaces.models import Workspace
 
 
@@ -24,6 +31,11 @@ def requested_order() -> Order:
         return Order.OLDEST
 
 
+def requested_full() -> bool:
+    """The whole discussion was asked for (`?kaikki=1`), not only its first threads."""
+    return request.args.get("kaikki") == "1"
+
+
 def section_page(
     workspace: Workspace,
     section: Section,
@@ -36,7 +48,11 @@ def section_page(
     viewer = current_user if current_user.is_authenticated else None
     form = form or CommentForm()
     form.ensure_key()
-    thread = thread_html(section, viewer, order, str(get_locale()), accepts, thread_cache())
+    # A form shown again (status 400) keeps the whole thread: the writer's context stays put.
+    full = requested_full() or request.method == "POST"
+    thread = thread_html(
+        section, viewer, order, str(get_locale()), accepts, thread_cache(), full=full
+    )
     html = render_template(
         "materials/section.html",
         workspace=workspace,
@@ -44,6 +60,12 @@ def section_page(
         thread=thread.html,
         comment_count=thread.count,
         shown_count=thread.shown,
+        thread_count=thread.threads,
+        shortened=thread.shortened,
+        full_thread=full,
+        neighbours=section_neighbours(
+            workspace, section, include_hidden=bool(viewer is not None and viewer.is_moderator)
+        ),
         order=order,
         orders=list(Order),
         form=form,
@@ -52,6 +74,21 @@ def section_page(
         js_texts=discussion_texts(),
     )
     return Response(html, status=status)
+
+
+def page_discussions(workspace: Workspace, sections: list[Section]) -> dict[int, ThreadView]:
+    """The first threads of each section's discussion on a page of the materials, by section id,
+    in the same (cached) rendering the section page uses."""
+    open_now = workspace.accepts_comments()
+    viewer = current_user if current_user.is_authenticated else None
+    return threads_html(
+        sections,
+        viewer,
+        Order.OLDEST,
+        str(get_locale()),
+        lambda section: open_now and section.withdrawn_at is None,
+        thread_cache(),
+    )
 
 
 def discussion_texts() -> dict[str, str]:

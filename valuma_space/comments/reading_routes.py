@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from valuma_space.access import Access, access
 from valuma_space.comments.forms import CommentForm
-from valuma_space.comments.pages import section_page
+from valuma_space.comments.pages import page_discussions, section_page
 from valuma_space.comments.services import (
     MAX_QUOTE_LENGTH,
     comment_counts,
@@ -70,8 +70,17 @@ def page(slug: str) -> str:
     if page is None:
         abort(404)
     counts = comment_counts(workspace)
+    index = pages.index(page)
     return render_template(
-        "materials/page.html", workspace=workspace, page=page, pages=pages, counts=counts
+        "materials/page.html",
+        workspace=workspace,
+        page=page,
+        pages=pages,
+        counts=counts,
+        discussions=page_discussions(workspace, page.sections),
+        accepts_comments=workspace.accepts_comments(),
+        previous_page=pages[index - 1] if index > 0 else None,
+        next_page=pages[index + 1] if index + 1 < len(pages) else None,
     )
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from html import unescape
@@ -31,11 +32,19 @@ from valuma_space.comments.services import (
     ViewerState,
     agreeing_users,
     discussion_comments,
+    discussion_comments_of,
     viewer_state,
+    viewer_states,
 )
 from valuma_space.materials.models import Section
 
 MAX_INDENT = 4
+FIRST_THREADS = 20
+"""Threads (a top-level comment with its replies) a discussion opens with; the rest are one
+link away (`?kaikki=1`)."""
+FIRST_REPLIES = 3
+"""Replies of a thread shown at once; later ones wait in a <details> (or, with JavaScript,
+behind a button)."""
 _ACTIONS_SLOT = re.compile(r"<!--actions:(\d+)-->")
 _ID = "999999999"  # stands in for a comment id in URLs built once per request
 
@@ -104,6 +113,12 @@ class RenderedThread:
     shown: int
     """Comments the thread holds for its viewer, placeholders for removed ones and the
     viewer's own waiting ones included: none, and the page says there is nothing yet."""
+    threads: int = 0
+    """Top-level comments: the threads of the discussion."""
+    cut: tuple[int, int] | None = None
+    """Where the first FIRST_THREADS threads end: (segment, offset in it); None when the
+    discussion holds no more threads than that. The shortened view is cut from the same
+    rendering, so it costs no rendering of its own."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +128,10 @@ class ThreadView:
     html: Markup
     count: int
     shown: int
+    threads: int = 0
+    """All the discussion's threads, also when only the first ones are in `html`."""
+    shortened: bool = False
+    """`html` holds only the first FIRST_THREADS threads."""
 
 
 class ThreadCache:
@@ -165,17 +184,58 @@ def order_thread(
     return entries
 
 
-def render_thread(section: Section, order: Order, viewer: User | None = None) -> RenderedThread:
-    """The thread as `viewer` may see it; None renders the public view, which may be cached."""
-    comments = discussion_comments(section, viewer)
-    agreeing = agreeing_users(c.id for c in comments if c.agree_count)
+@dataclass(frozen=True)
+class ThreadGroup:
+    """A top-level comment and its replies, as the page shows them."""
+
+    root: ThreadEntry
+    replies: list[ThreadEntry]
+
+    @property
+    def first_replies(self) -> list[ThreadEntry]:
+        return self.replies[:FIRST_REPLIES]
+
+    @property
+    def later_replies(self) -> list[ThreadEntry]:
+        return self.replies[FIRST_REPLIES:]
+
+
+def group_threads(entries: list[ThreadEntry]) -> list[ThreadGroup]:
+    groups: list[ThreadGroup] = []
+    for entry in entries:
+        if entry.depth == 0 or not groups:
+            groups.append(ThreadGroup(entry, []))
+        else:
+            groups[-1].replies.append(entry)
+    return groups
+
+
+_CUT = "<!--cut-->"
+
+
+def render_thread(
+    section: Section,
+    order: Order,
+    viewer: User | None = None,
+    comments: list[Comment] | None = None,
+    agreeing: dict[int, list[User]] | None = None,
+) -> RenderedThread:
+    """The thread as `viewer` may see it; None renders the public view, which may be cached.
+    A page of several sections passes the comments and agreements it loaded for all at once."""
+    if comments is None:
+        comments = discussion_comments(section, viewer)
+    if agreeing is None:
+        agreeing = agreeing_users(c.id for c in comments if c.agree_count)
     agreed_by = {
         comment_id: [public_name(user) for user in users] for comment_id, users in agreeing.items()
     }
     entries = order_thread(comments, order, agreed_by, plain_text(section.body_html))
+    groups = group_threads(entries)
     html = render_template(
         "comments/_thread.html",
-        entries=entries,
+        groups=groups,
+        first_threads=FIRST_THREADS,
+        cut_marker=Markup(_CUT),  # noqa: S704 (our own constant)
         section=section,
         kind_labels=COMMENT_KIND_LABELS,
         permalink=url_for("comments.permalink", comment_id=int(_ID)),
@@ -185,12 +245,22 @@ def render_thread(section: Section, order: Order, viewer: User | None = None) ->
         moderator_view=viewer is not None and viewer.is_moderator,
     )
     parts = _ACTIONS_SLOT.split(html)
+    segments = parts[0::2]
+    cut = None
+    for index, segment in enumerate(segments):
+        offset = segment.find(_CUT)
+        if offset >= 0:
+            segments[index] = segment.replace(_CUT, "", 1)
+            cut = (index, offset)
+            break
     return RenderedThread(
-        segments=tuple(parts[0::2]),
+        segments=tuple(segments),
         slots=tuple(int(part) for part in parts[1::2]),
         states={c.id: policy.state_of(c) for c in comments},
         count=sum(1 for c in comments if policy.text_is_public(c.visibility, c.published_at)),
         shown=len(entries),
+        threads=len(groups),
+        cut=cut,
     )
 
 
@@ -250,24 +320,9 @@ class _Actions:
         return note + template.replace(_ID, str(comment_id))
 
 
-def thread_html(
-    section: Section,
-    viewer: User | None,
-    order: Order,
-    locale: str,
-    accepts_comments: bool,
-    cache: ThreadCache,
-) -> ThreadView:
-    """The section's thread for this viewer, with how many comments everyone sees in it and how
-    many this viewer does."""
-    state = viewer_state(section, viewer)
-    personal = bool(
-        viewer is not None
-        and viewer.is_authenticated
-        and (viewer.is_moderator or state.has_private)
-    )
+def _cache_key(section: Section, order: Order, locale: str, accepts_comments: bool) -> tuple:
     # updated_at: an edited section text changes which quoted passages still stand in it.
-    key = (
+    return (
         section.id,
         section.discussion_version,
         section.updated_at,
@@ -275,16 +330,106 @@ def thread_html(
         order.value,
         accepts_comments,
     )
+
+
+def _is_personal(viewer: User | None, state: ViewerState) -> bool:
+    return bool(
+        viewer is not None
+        and viewer.is_authenticated
+        and (viewer.is_moderator or state.has_private)
+    )
+
+
+def _view(
+    rendered: RenderedThread, viewer: User | None, state: ViewerState, accepts: bool, full: bool
+) -> ThreadView:
+    """Fill the viewer's actions into the rendering, up to the cut unless `full`."""
+    actions = _Actions(viewer, state, accepts, state.usage)
+    segments, slots = rendered.segments, rendered.slots
+    shortened = not full and rendered.cut is not None
+    if shortened:
+        index, offset = rendered.cut  # type: ignore[misc]
+        segments = (*segments[:index], segments[index][:offset] + "</div>")
+        slots = slots[:index]
+    pieces = [segments[0]]
+    # Only visible comments have a slot: removed and pending ones take no actions.
+    for comment_id, segment in zip(slots, segments[1:], strict=True):
+        pieces.append(actions.html(comment_id, rendered.states[comment_id]))
+        pieces.append(segment)
+    html = Markup("".join(pieces))  # noqa: S704 (sanitised at save time; the rest is ours, escaped)
+    return ThreadView(html, rendered.count, rendered.shown, rendered.threads, shortened)
+
+
+def thread_html(
+    section: Section,
+    viewer: User | None,
+    order: Order,
+    locale: str,
+    accepts_comments: bool,
+    cache: ThreadCache,
+    full: bool = True,
+) -> ThreadView:
+    """The section's thread for this viewer, with how many comments everyone sees in it and how
+    many this viewer does; without `full`, only its first FIRST_THREADS threads."""
+    state = viewer_state(section, viewer)
+    personal = _is_personal(viewer, state)
+    key = _cache_key(section, order, locale, accepts_comments)
     rendered = None if personal else cache.get(key)
     if rendered is None:
         rendered = render_thread(section, order, viewer if personal else None)
         if not personal:
             cache.put(key, rendered)
-    actions = _Actions(viewer, state, accepts_comments, state.usage)
-    pieces = [rendered.segments[0]]
-    # Only visible comments have a slot: removed and pending ones take no actions.
-    for comment_id, segment in zip(rendered.slots, rendered.segments[1:], strict=True):
-        pieces.append(actions.html(comment_id, rendered.states[comment_id]))
-        pieces.append(segment)
-    html = Markup("".join(pieces))  # noqa: S704 (sanitised at save time; the rest is ours, escaped)
-    return ThreadView(html, rendered.count, rendered.shown)
+    return _view(rendered, viewer, state, accepts_comments, full)
+
+
+def threads_html(
+    sections: list[Section],
+    viewer: User | None,
+    order: Order,
+    locale: str,
+    accepts: Callable[[Section], bool],
+    cache: ThreadCache,
+) -> dict[int, ThreadView]:
+    """The first threads of several sections' discussions (a page of the materials), in a fixed
+    number of queries however many sections there are: what the viewer's actions need, and the
+    comments and agreements of every section not already cached, each loaded once for all."""
+    states = viewer_states(sections, viewer)
+    renderings: dict[int, RenderedThread] = {}
+    missing: list[Section] = []
+    for section in sections:
+        state = states[section.id]
+        rendered = None
+        if not _is_personal(viewer, state):
+            rendered = cache.get(_cache_key(section, order, locale, accepts(section)))
+        if rendered is None:
+            missing.append(section)
+        else:
+            renderings[section.id] = rendered
+    if missing:
+        personal = [s for s in missing if _is_personal(viewer, states[s.id])]
+        public = [s for s in missing if not _is_personal(viewer, states[s.id])]
+        comments = {
+            **discussion_comments_of(public, None),
+            **discussion_comments_of(personal, viewer),
+        }
+        agreeing = agreeing_users(
+            c.id for section in missing for c in comments.get(section.id, []) if c.agree_count
+        )
+        for section in missing:
+            own = comments.get(section.id, [])
+            rendered = render_thread(
+                section,
+                order,
+                viewer if section in personal else None,
+                comments=own,
+                agreeing={c.id: agreeing[c.id] for c in own if c.id in agreeing},
+            )
+            if section in public:
+                cache.put(_cache_key(section, order, locale, accepts(section)), rendered)
+            renderings[section.id] = rendered
+    return {
+        section.id: _view(
+            renderings[section.id], viewer, states[section.id], accepts(section), full=False
+        )
+        for section in sections
+    }

@@ -21,6 +21,7 @@ from valuma_space.comments.loaders import comment_or_404, refuse_unless
 from valuma_space.comments.models import Comment
 from valuma_space.comments.pages import section_page
 from valuma_space.comments.policy import Action
+from valuma_space.comments.rendering import FIRST_THREADS
 from valuma_space.extensions import csrf, db, login_manager
 from valuma_space.materials.markdown import render_comment_markdown
 from valuma_space.materials.services import section_with_page
@@ -35,7 +36,11 @@ form_level_csrf = csrf.exempt
 
 
 def _comment_anchor(comment: Comment) -> str:
-    return url_for("materials.section", slug=comment.section.slug, _anchor=f"c{comment.id}")
+    """The comment on its section page: in the first threads the page opens with, or in the
+    whole discussion (`?kaikki=1`) when it stands further down."""
+    position = services.thread_position(comment, current_user)
+    full = {"kaikki": 1} if position is not None and position >= FIRST_THREADS else {}
+    return url_for("materials.section", slug=comment.section.slug, _anchor=f"c{comment.id}", **full)
 
 
 def _keep_for_later(form: CommentForm, section, return_to: str, **target: int | None) -> Response:

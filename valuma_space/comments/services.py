@@ -284,6 +284,46 @@ def discussion_comments(section: Section, viewer: User | None = None) -> list[Co
     return list(db.session.scalars(query.where(known)))
 
 
+def discussion_comments_of(
+    sections: Iterable[Section], viewer: User | None = None
+) -> dict[int, list[Comment]]:
+    """`discussion_comments` of several sections in one query, by section id."""
+    ids = [section.id for section in sections]
+    if not ids:
+        return {}
+    known = policy.known_to_readers() if viewer is None else policy.known_to(viewer)
+    result: dict[int, list[Comment]] = {section_id: [] for section_id in ids}
+    for comment in db.session.scalars(
+        select(Comment)
+        .where(Comment.section_id.in_(ids), known)
+        .options(joinedload(Comment.author))
+        .order_by(Comment.created_at, Comment.id)
+    ):
+        result[comment.section_id].append(comment)
+    return result
+
+
+def thread_position(comment: Comment, viewer: User | None) -> int | None:
+    """Where the thread that holds `comment` stands among the threads of its section's
+    discussion as the viewer knows it, oldest first (0 for the first); None if not there."""
+    rows = db.session.execute(
+        select(Comment.id, Comment.parent_id)
+        .where(Comment.section_id == comment.section_id, policy.known_to(viewer))
+        .order_by(Comment.created_at, Comment.id)
+    ).all()
+    parents = dict(rows)
+    roots = [comment_id for comment_id, parent_id in rows if parent_id not in parents]
+    current: int | None = comment.id
+    seen: set[int] = set()
+    while current in parents and parents[current] in parents and current not in seen:
+        seen.add(current)
+        current = parents[current]
+    try:
+        return roots.index(current)  # type: ignore[arg-type]
+    except ValueError:
+        return None
+
+
 def agreeing_users(comment_ids: Iterable[int]) -> dict[int, list[User]]:
     """Who agreed with each comment, in one query."""
     ids = list(comment_ids)
@@ -311,37 +351,52 @@ class ViewerState:
 
 
 def viewer_state(section: Section, viewer: User | None) -> ViewerState:
-    if viewer is None or not viewer.is_authenticated:
-        return ViewerState(frozenset(), has_private=False)
-    agreed = db.session.scalars(
-        select(Agreement.comment_id)
+    return viewer_states([section], viewer)[section.id]
+
+
+def viewer_states(sections: Iterable[Section], viewer: User | None) -> dict[int, ViewerState]:
+    """What a viewer's actions need in each section's thread, in a fixed number of queries."""
+    ids = [section.id for section in sections]
+    if viewer is None or not viewer.is_authenticated or not ids:
+        return {section_id: ViewerState(frozenset(), has_private=False) for section_id in ids}
+    agreed: dict[int, set[int]] = {section_id: set() for section_id in ids}
+    for section_id, comment_id in db.session.execute(
+        select(Comment.section_id, Agreement.comment_id)
         .join(Comment, Comment.id == Agreement.comment_id)
-        .where(Comment.section_id == section.id, Agreement.user_id == viewer.id)
-    )
-    private = db.session.scalar(
-        select(Comment.id)
-        .where(
-            Comment.section_id == section.id,
-            Comment.author_id == viewer.id,
-            ~policy.exists_publicly_sql(),
+        .where(Comment.section_id.in_(ids), Agreement.user_id == viewer.id)
+    ):
+        agreed[section_id].add(comment_id)
+    private = set(
+        db.session.scalars(
+            select(Comment.section_id)
+            .where(
+                Comment.section_id.in_(ids),
+                Comment.author_id == viewer.id,
+                ~policy.exists_publicly_sql(),
+            )
+            .distinct()
         )
-        .limit(1)
     )
     usage: dict[int, list[str]] = {}
     for notes in OWN_COMMENT_NOTES:
-        for comment_id, lines in notes(section.id, viewer.id).items():
+        for comment_id, lines in notes(ids, viewer.id).items():
             usage.setdefault(comment_id, []).extend(lines)
-    return ViewerState(frozenset(agreed), has_private=private is not None, usage=usage)
+    # Comment ids are unique across sections: each section's state may hold all the notes.
+    return {
+        section_id: ViewerState(
+            frozenset(agreed[section_id]), has_private=section_id in private, usage=usage
+        )
+        for section_id in ids
+    }
 
 
-OWN_COMMENT_NOTES: list[Callable[[int, int], dict[int, list[str]]]] = []
-"""What the domains above tell an author about their own comments in a section (the model design:
-how each was used), as `notes(section_id, author_id) -> {comment_id: [line, ...]}`."""
+OwnCommentNotes = Callable[[list[int], int], dict[int, list[str]]]
+OWN_COMMENT_NOTES: list[OwnCommentNotes] = []
+"""What the domains above tell an author about their own comments in some sections (the model
+design: how each was used), as `notes(section_ids, author_id) -> {comment_id: [line, ...]}`."""
 
 
-def register_own_comment_notes(
-    notes: Callable[[int, int], dict[int, list[str]]],
-) -> Callable[[int, int], dict[int, list[str]]]:
+def register_own_comment_notes(notes: OwnCommentNotes) -> OwnCommentNotes:
     OWN_COMMENT_NOTES.append(notes)
     return notes
 

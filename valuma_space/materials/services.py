@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -38,6 +38,44 @@ class PageView:
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.page, name)
+
+
+class SectionLink(NamedTuple):
+    slug: str
+    heading: str
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """The sections before and after one, in the materials' reading order (across pages)."""
+
+    previous: SectionLink | None
+    next: SectionLink | None
+
+
+def section_neighbours(
+    workspace: Workspace, section: Section, include_hidden: bool = False
+) -> Neighbours:
+    """One query of the workspace's sections' ids and headings, in the order the home page and
+    the pages list them (hidden ones only for moderators, withdrawn ones never)."""
+    query = (
+        select(Section.id, Section.slug, Section.heading)
+        .join(Page, Page.id == Section.page_id)
+        .where(Page.workspace_id == workspace.id, Section.withdrawn_at.is_(None))
+        .order_by(Page.position, Page.id, Section.position, Section.id)
+    )
+    if not include_hidden:
+        query = query.where(Page.is_published.is_(True), Section.is_published.is_(True))
+    rows = db.session.execute(query).all()
+    index = next((i for i, row in enumerate(rows) if row.id == section.id), None)
+    if index is None:
+        return Neighbours(None, None)
+    before = rows[index - 1] if index > 0 else None
+    after = rows[index + 1] if index + 1 < len(rows) else None
+    return Neighbours(
+        SectionLink(before.slug, before.heading) if before else None,
+        SectionLink(after.slug, after.heading) if after else None,
+    )
 
 
 def workspace_contents(

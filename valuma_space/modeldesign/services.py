@@ -257,15 +257,15 @@ def _used_in(alternative_title: str, criterion_name: str | None) -> str:
 
 
 @register_own_comment_notes
-def usage_in_section(section_id: int, author_id: int) -> dict[int, list[str]]:
-    """For a participant: how each of their comments in a section was used, one query."""
+def usage_in_section(section_ids: list[int], author_id: int) -> dict[int, list[str]]:
+    """For a participant: how each of their comments in some sections was used, one query."""
     result: dict[int, list[str]] = defaultdict(list)
     rows = db.session.execute(
         select(CommentLink.comment_id, Alternative.title, Criterion.name)
         .join(Comment, Comment.id == CommentLink.comment_id)
         .join(Alternative, Alternative.id == CommentLink.alternative_id)
         .outerjoin(Criterion, Criterion.id == CommentLink.criterion_id)
-        .where(Comment.section_id == section_id, Comment.author_id == author_id)
+        .where(Comment.section_id.in_(section_ids), Comment.author_id == author_id)
         .order_by(CommentLink.created_at)
     )
     for comment_id, title, criterion in rows:
