@@ -27,6 +27,7 @@ from valuma_space.demo.discussion import (
 )
 from valuma_space.extensions import db
 from valuma_space.i18n import local_zone
+from valuma_space.mail.models import OutboxMessage
 from valuma_space.materials.models import Page, Section, SectionVersion
 from valuma_space.materials.plaintext import plain_text
 from valuma_space.modeldesign.models import (
@@ -42,7 +43,7 @@ from valuma_space.modeldesign.models import (
 from valuma_space.moderation import services as moderation
 from valuma_space.moderation.models import ModerationLogEntry, Report
 from valuma_space.notifications.models import Notification
-from valuma_space.workspaces.models import ReadingAccess, Workspace
+from valuma_space.workspaces.models import Invitation, ReadingAccess, Workspace
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "valuma-hanke.txt"
 
@@ -169,6 +170,14 @@ def test_the_demo_discussion_looks_like_a_consultation(app: Flask) -> None:
     assert len(assessments) >= 5 and all(a.reason for a in assessments)
     tagged = db.session.scalar(select(func.count(func.distinct(comment_themes.c.comment_id))))
     assert tagged >= 20 and db.session.scalar(select(func.count(Theme.id))) >= 5
+    # Invited, with the type and region the participation page compares: the stakeholders and
+    # some who have not registered; nobody invented is sent a mail.
+    invitations = list(db.session.scalars(select(Invitation)))
+    registered = set(db.session.scalars(select(User.email)))
+    assert len(invitations) >= 30
+    assert all(i.organisation_type and i.region for i in invitations)
+    assert 10 <= sum(i.email not in registered for i in invitations) < len(invitations)
+    assert not db.session.scalar(select(func.count(OutboxMessage.id)))
     # Nothing waits to be mailed about weeks-old events.
     assert not db.session.scalar(
         select(func.count(Notification.id)).where(Notification.waiting_for_mail)

@@ -75,6 +75,26 @@ STAKEHOLDERS = [
 ]  # fmt: skip
 
 
+INVITED_ONLY = [
+    ("Pekka Mustonen", "Lakeuden kaupunki", Org.MUNICIPALITY, Region.ETELA_POHJANMAA),
+    ("Anna Rautio", "Vaarakylän kunta", Org.MUNICIPALITY, Region.POHJOIS_KARJALA),
+    ("Jari Koskinen", "Kanavakaupunki", Org.MUNICIPALITY, Region.ETELA_KARJALA),
+    ("Minna Salo", "Saaristokunta", Org.MUNICIPALITY, Region.VARSINAIS_SUOMI),
+    ("Hanna Lindroos", "Merenkurkun liitto", Org.REGIONAL_COUNCIL, Region.POHJANMAA),
+    ("Kari Huttunen", "Itärajan maakuntaliitto", Org.REGIONAL_COUNCIL, Region.POHJOIS_SAVO),
+    ("Eija Mäkelä", "Hämeen esimerkki-ELY", Org.ELY_CENTRE, Region.KANTA_HAME),
+    ("Markus Berg", "Länsirannikon ELY-keskus", Org.ELY_CENTRE, Region.SATAKUNTA),
+    ("Leena Honkanen", "Esimerkkiministeriön kaupunkiyksikkö", Org.MINISTRY, Region.NATIONAL),
+    ("Sami Peltonen", "Seudullinen kehitysyhtiö Esimerkki Oy", Org.DEVELOPMENT_COMPANY, Region.PIRKANMAA),
+    ("Heidi Forsman", "Ammattikorkeakoulu Esimerkki", Org.RESEARCH, Region.UUSIMAA),
+    ("Ilkka Manninen", "Maaseutuverkosto Esimerkki", Org.NETWORK, Region.NATIONAL),
+    ("Outi Kivelä", "Kylien yhteisö ry", Org.ASSOCIATION, Region.LAPPI),
+    ("Janne Heino", "Esimerkkiteollisuus Oy", Org.COMPANY, Region.KYMENLAAKSO),
+]  # fmt: skip
+"""Invited with the stakeholders above, not registered (yet): the participation page compares
+who was invited with who took part."""
+
+
 # --- the model design ---------------------------------------------------------------------------
 
 THEMES = {

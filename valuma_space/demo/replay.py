@@ -33,7 +33,7 @@ from valuma_space.modeldesign.models import Alternative, CommentLink, Criterion,
 from valuma_space.moderation import services as moderation
 from valuma_space.moderation.models import ModerationLogEntry, ModeratorNote, Report
 from valuma_space.notifications.models import PUBLISHED, Notification
-from valuma_space.workspaces.models import Workspace
+from valuma_space.workspaces.models import Invitation, Workspace
 
 
 @dataclass
@@ -48,6 +48,7 @@ class DiscussionReport:
     alternatives: int = 0
     links: int = 0
     assessments: int = 0
+    invitations: int = 0
     skipped: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
@@ -60,6 +61,7 @@ class DiscussionReport:
                 (self.alternatives, "alternatives"),
                 (self.links, "links"),
                 (self.assessments, "assessments"),
+                (self.invitations, "invitations"),
             )
             if count
         ]
@@ -123,6 +125,40 @@ def _stakeholders(report: DiscussionReport, clock: _Clock) -> dict[str, User]:
     report.stakeholders = len(people)
     db.session.flush()
     return people
+
+
+def _address(name: str) -> str:
+    return name.lower().replace(" ", ".").translate(str.maketrans("äöå", "aoa"))
+
+
+def _invitations(workspace: Workspace, moderator: User, clock: _Clock) -> int:
+    """The stakeholders and a few more were invited when the period opened. Written as rows,
+    not through the invitation service: invented people are sent no mail."""
+    if db.session.scalar(select(Invitation.id).where(Invitation.workspace_id == workspace.id)):
+        return 0
+    invited = [
+        (p.email, p.name, p.organisation, p.organisation_type, p.region) for p in data.STAKEHOLDERS
+    ] + [
+        (f"{_address(name)}@sidosryhma.example", name, organisation, kind, region)
+        for name, organisation, kind, region in data.INVITED_ONLY
+    ]
+    sent = clock.at(0, "09:00")
+    for email, name, organisation, kind, region in invited:
+        db.session.add(
+            Invitation(
+                workspace_id=workspace.id,
+                email=email,
+                name=name,
+                organisation=organisation,
+                organisation_type=kind,
+                region=region,
+                invited_by_id=moderator.id,
+                created_at=sent,
+                last_sent_at=sent,
+            )
+        )
+    db.session.flush()
+    return len(invited)
 
 
 def _model_design(
@@ -191,6 +227,7 @@ def build_discussion(workspace: Workspace, moderator: User) -> DiscussionReport:
         return report
     clock = _Clock(workspace)
     people = _stakeholders(report, clock)
+    report.invitations = _invitations(workspace, moderator, clock)
     people[data.MODERATOR] = moderator
     themes, criteria, alternatives = _model_design(workspace, moderator, report)
     sections = {

@@ -39,7 +39,7 @@ text {{ font-family: {FONT}; fill: #1b2430; font-size: 14px; }}
 .chart-cell-text.on-dark {{ fill: #ffffff; }}
 .chart-s-registered {{ fill: #0b4f8a; }}
 .chart-s-invited {{ fill: #e4ecf5; stroke: #083a66; stroke-width: 1.5; }}
-.chart-s-commented {{ fill: #1d7a4f; }}
+.chart-s-commented {{ fill: #6b3fa0; }}
 .chart-s-supports {{ fill: #1d7a4f; }}
 .chart-s-opposes {{ fill: #a4262c; }}
 .chart-s-proposes_change {{ fill: #8a5a00; }}
