@@ -19,22 +19,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import flask_migrate  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from config import TestingConfig  # noqa: E402
 from tests.browser.conftest import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
-    LiveServer,
-    relax_sign_in_limits,
+    serve_demo,
     sign_in,
 )
 from tests.browser.pages import ADMIN_ONLY, demo_ids, page_urls, write_own_comment  # noqa: E402
-from valuma_space import create_app  # noqa: E402
 from valuma_space.demo import content  # noqa: E402
-from valuma_space.demo.builder import build_demo  # noqa: E402
-from valuma_space.extensions import db  # noqa: E402
 
 PARTICIPANT = "kuvaaja.osallistuja@kunta.example"
 VIEWERS = {
@@ -44,21 +38,6 @@ VIEWERS = {
     "yllapitaja": content.ADMIN_EMAIL,
 }
 """The administrator is photographed on the pages only an administrator opens."""
-
-
-def serve(directory: Path) -> LiveServer:
-    config = TestingConfig({"TEST_DATABASE_URL": f"sqlite:///{directory / 'screens.db'}"})
-    config.UPLOAD_DIR = str(directory / "uploads")
-    relax_sign_in_limits(config)
-    app = create_app(config)
-    with app.app_context():
-        flask_migrate.upgrade()
-        build_demo()
-        db.session.commit()
-    server = LiveServer(app)
-    app.config["BASE_URL"] = server.url
-    server.start()
-    return server
 
 
 def main() -> None:
@@ -74,7 +53,7 @@ def main() -> None:
     only = [part for part in args.only.split(",") if part]
     widths = args.width or [1280, 390]
     with tempfile.TemporaryDirectory() as directory, sync_playwright() as playwright:
-        server = serve(Path(directory))
+        server = serve_demo(Path(directory) / "screens.db", Path(directory) / "uploads")
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         # The participant's own comment first: its reply, edit and delete pages are photographed.
         writer = browser.new_context(locale="fi-FI")

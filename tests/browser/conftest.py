@@ -68,15 +68,14 @@ def relax_sign_in_limits(config: TestingConfig) -> None:
         setattr(config, name, "1000 per hour")
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The demo workspace on a SQLite file, served as a newcomer would see it."""
-    database = tmp_path_factory.mktemp("browser") / "browser.db"
+def serve_demo(database: Path, uploads: Path, **settings: Any) -> LiveServer:
+    """The demo workspace built on a fresh SQLite file and served on a free port."""
     config = TestingConfig({"TEST_DATABASE_URL": f"sqlite:///{database}"})
     config.BASE_URL = "http://127.0.0.1"
-    config.UPLOAD_DIR = str(tmp_path_factory.mktemp("uploads"))
-    config.DISCUSSION_POLL_SECONDS = 1  # the "new comments" notice test need not wait long
+    config.UPLOAD_DIR = str(uploads)
     relax_sign_in_limits(config)
+    for name, value in settings.items():
+        setattr(config, name, value)
     app = create_app(config)
     with app.app_context():
         flask_migrate.upgrade()
@@ -85,6 +84,18 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     server = LiveServer(app)
     server.app.config["BASE_URL"] = server.url
     server.start()
+    return server
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The demo workspace on a SQLite file, served as a newcomer would see it."""
+    server = serve_demo(
+        tmp_path_factory.mktemp("browser") / "browser.db",
+        tmp_path_factory.mktemp("uploads"),
+        # The "new comments" notice test need not wait long.
+        DISCUSSION_POLL_SECONDS=1,
+    )
     yield server
     server.stop()
 
