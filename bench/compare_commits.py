@@ -4,7 +4,7 @@
     e.g.  bench/compare_commits.py --base 452f82a bench/section_page.py --seconds 5
 
 Checks out REV into a temporary worktree, then runs `BENCH ARGS` in the base's tree and in
-this one, alternating A B A B …, ROUNDS times each, and reads the `ratio:` line each run prints
+this one, alternating A B B A A B …, ROUNDS times each, and reads the `ratio:` line each run prints
 (each ratio is against the benchmark's own reference, measured in the same run, so machine load
 shared by both halves cancels out). Prints min / median / max per commit and `ratio: X`, the
 median here over the median at the base (the change is within ±10 % when 0.90 ≤ X ≤ 1.10).
@@ -74,8 +74,14 @@ def main() -> None:
         base: list[float] = []
         here: list[float] = []
         for number in range(args.rounds):
-            base.append(run(base_tree, args.bench))
-            here.append(run(ROOT, args.bench))
+            # A B, then B A: whichever runs second in a round (after the other's processes, on a
+            # warmer or busier machine) is not always the same commit.
+            if number % 2 == 0:
+                base.append(run(base_tree, args.bench))
+                here.append(run(ROOT, args.bench))
+            else:
+                here.append(run(ROOT, args.bench))
+                base.append(run(base_tree, args.bench))
             print(
                 f"round {number + 1}: base {base[-1]:.3f}, this commit {here[-1]:.3f}", flush=True
             )
