@@ -37,20 +37,14 @@ CLIPPED_TABLES = """() => [...document.querySelectorAll('table')].map(table => {
 }).filter(t => !((t.fits || t.scrolls) && t.boxInside))"""
 
 
-@pytest.fixture
-def charts_server(live_server: LiveServer) -> LiveServer:
-    """The shared demo, whose invented discussion gives every chart its figures."""
-    return live_server
-
-
 @pytest.mark.parametrize("path", PAGES)
 def test_chart_text_is_readable_and_tables_never_clip(
-    page: Any, charts_server: LiveServer, axe: Any, path: str
+    page: Any, live_server: LiveServer, axe: Any, path: str
 ) -> None:
-    sign_in(page, charts_server, content.MODERATOR_EMAIL)
+    sign_in(page, live_server, content.MODERATOR_EMAIL)
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
-        page.goto(f"{charts_server.url}{path}")
+        page.goto(f"{live_server.url}{path}")
         if path.endswith("osallistuminen"):
             assert page.locator("svg text").count() > 100
         assert page.evaluate(SMALL_TEXT) == [], width
@@ -58,18 +52,18 @@ def test_chart_text_is_readable_and_tables_never_clip(
         assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert_accessible(axe, page)
     page.set_viewport_size({"width": 320, "height": 700})
-    page.goto(f"{charts_server.url}{path}")
+    page.goto(f"{live_server.url}{path}")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert page.evaluate(CLIPPED_TABLES) == []
     assert_accessible(axe, page)
 
 
 def test_matrix_header_stays_in_view_and_cells_read_without_colour(
-    page: Any, charts_server: LiveServer
+    page: Any, live_server: LiveServer
 ) -> None:
-    sign_in(page, charts_server, content.MODERATOR_EMAIL)
+    sign_in(page, live_server, content.MODERATOR_EMAIL)
     page.set_viewport_size({"width": 390, "height": 500})
-    page.goto(f"{charts_server.url}/mallit/matriisi")
+    page.goto(f"{live_server.url}/mallit/matriisi")
     box = page.locator(".matrix-wrap")
     first_header = page.locator(".matrix thead th").nth(1)
     row_header = page.locator(".matrix tbody th").first
@@ -84,9 +78,9 @@ def test_matrix_header_stays_in_view_and_cells_read_without_colour(
     assert page.locator(".matrix-legend").inner_text().count("+2") == 1
 
 
-def test_downloaded_svg_is_a_file(page: Any, charts_server: LiveServer) -> None:
-    sign_in(page, charts_server, content.MODERATOR_EMAIL)
-    page.goto(f"{charts_server.url}/moderointi/osallistuminen")
+def test_downloaded_svg_is_a_file(page: Any, live_server: LiveServer) -> None:
+    sign_in(page, live_server, content.MODERATOR_EMAIL)
+    page.goto(f"{live_server.url}/moderointi/osallistuminen")
     with page.expect_download() as download:
         page.locator("#alueet-teemat").get_by_role("link", name=re.compile("Lataa SVG")).click()
     assert re.fullmatch(

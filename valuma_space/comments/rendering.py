@@ -1,34 +1,39 @@
 """The thread of a section as HTML, fast.
 
-A thread is rendered once per (section, discussion version, language, order, open or closed)
-and kept in a small in-process cache; every change to the discussion bumps the section's
-version, so a stale rendering is never used, in any worker. What differs between viewers (the
-agree button's state, the author's own edit and delete links) is left out of the cached HTML
-as marked slots and filled in per request with plain string operations.
-Moderators, and authors who have comments waiting for approval, see more than the public and
-get a rendering of their own, uncached.
-"""
+A thread is rendered once per (section, discussion version, language, order, open or closed,
+audience) and kept in a worker's cache, bounded in bytes; every change to the discussion bumps
+the section's version, so a stale rendering is never used, in any worker. What differs between
+viewers (the agree button's state, the author's own edit and delete links) is left out of the
+cached HTML as marked slots, filled in once as for a stranger and then, per request, only for
+the viewer's own comments and those they agreed with, with plain string operations.
+Moderators share a rendering of their own, which holds what only they see. A participant with
+comments waiting for approval sees those too, in a rendering made for them and not kept."""
 
 from __future__ import annotations
 
 import re
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from html import unescape
+from typing import Any
 
-from flask import get_template_attribute, render_template, url_for
+from flask import current_app, get_template_attribute, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup
 
 from valuma_space.auth.models import User
 from valuma_space.auth.names import public_name
 from valuma_space.comments import policy
-from valuma_space.comments.models import COMMENT_KIND_LABELS, Comment
+from valuma_space.comments.models import COMMENT_KIND_LABELS
 from valuma_space.comments.policy import Action
 from valuma_space.comments.services import (
+    ThreadComment,
     ViewerState,
     agreeing_users,
     discussion_comments,
@@ -45,7 +50,6 @@ link away (`?kaikki=1`)."""
 FIRST_REPLIES = 3
 """Replies of a thread shown at once; later ones wait in a <details> (or, with JavaScript,
 behind a button)."""
-_ACTIONS_SLOT = re.compile(r"<!--actions:(\d+)-->")
 _ID = "999999999"  # stands in for a comment id in URLs built once per request
 
 
@@ -66,9 +70,9 @@ def plain_text(html: str) -> str:
 
 @dataclass(frozen=True)
 class ThreadEntry:
-    comment: Comment
+    comment: ThreadComment
     depth: int
-    parent: Comment | None
+    parent: ThreadComment | None
     agreed_by: list[str]
     quote_found: bool = True
     """The quoted passage still stands in the section's text."""
@@ -119,6 +123,31 @@ class RenderedThread:
     """Where the first FIRST_THREADS threads end: (segment, offset in it); None when the
     discussion holds no more threads than that. The shortened view is cut from the same
     rendering, so it costs no rendering of its own."""
+    filled: dict[bool, list[str]] = field(default_factory=dict, compare=False, repr=False)
+    """The thread with every slot filled as for a viewer who wrote and agreed with none of its
+    comments, segments and actions in turn, by whether the viewer may act (signed in, the
+    discussion open). Filled on first use; each viewer then re-fills only the slots of their
+    own comments and of those they agreed with."""
+
+    @cached_property
+    def slot_of(self) -> dict[int, int]:
+        """Each comment's slot."""
+        return {comment_id: index for index, comment_id in enumerate(self.slots)}
+
+    @cached_property
+    def slots_by_author(self) -> dict[int, list[int]]:
+        slots: dict[int, list[int]] = {}
+        for index, comment_id in enumerate(self.slots):
+            author_id = self.states[comment_id].author_id
+            if author_id is not None:
+                slots.setdefault(author_id, []).append(index)
+        return slots
+
+    @cached_property
+    def size(self) -> int:
+        """Bytes held, with room for the two fillings: what the cache's bound counts."""
+        text = sum(sys.getsizeof(segment) for segment in self.segments)
+        return 2 * text + 200 * len(self.slots)
 
 
 @dataclass(frozen=True)
@@ -134,35 +163,82 @@ class ThreadView:
     """`html` holds only the first FIRST_THREADS threads."""
 
 
-class ThreadCache:
-    """A small LRU of rendered threads, shared by a worker's threads."""
+class BoundedCache:
+    """A least-recently-used store of versioned values, bounded in bytes, shared by a worker's
+    threads. Each key holds one value, of the version it was made for: a newer version
+    replaces it at once, so nothing superseded stays behind."""
 
-    def __init__(self, size: int = 256) -> None:
-        self.size = size
-        self._items: OrderedDict[tuple, RenderedThread] = OrderedDict()
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._items: OrderedDict[object, tuple[object, object, int]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple) -> RenderedThread | None:
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, key: object, version: object) -> Any:
         with self._lock:
             item = self._items.get(key)
-            if item is not None:
-                self._items.move_to_end(key)
-            return item
-
-    def put(self, key: tuple, value: RenderedThread) -> None:
-        with self._lock:
-            self._items[key] = value
+            if item is None or item[0] != version:
+                return None
             self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            return item[1]
+
+    def put(self, key: object, version: object, value: object, size: int) -> None:
+        if size > self.max_bytes:
+            return
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self.bytes -= old[2]
+            self._items[key] = (version, value, size)
+            self.bytes += size
+            while self.bytes > self.max_bytes:
+                _key, (_version, _value, evicted) = self._items.popitem(last=False)
+                self.bytes -= evicted
+
+
+class ThreadCache:
+    """A worker's rendered threads and the rendered comments they are assembled from.
+
+    A thread is kept per (section, language, order, open or closed, audience) at its version;
+    a write makes a new version, and the next reader assembles it from the comments already
+    rendered, rendering only the new or changed ones. Half the bound is for threads, half for
+    comments.
+    """
+
+    def __init__(self, max_bytes: int = 64 * 1024 * 1024) -> None:
+        self.threads = BoundedCache(max_bytes // 2)
+        self.comments = BoundedCache(max_bytes - max_bytes // 2)
+
+    def __len__(self) -> int:
+        return len(self.threads)
+
+    @property
+    def bytes(self) -> int:
+        return self.threads.bytes + self.comments.bytes
+
+    @property
+    def max_bytes(self) -> int:
+        return self.threads.max_bytes + self.comments.max_bytes
+
+    def get(self, key: tuple, version: tuple) -> RenderedThread | None:
+        return self.threads.get(key, version)
+
+    def put(self, key: tuple, version: tuple, value: RenderedThread) -> None:
+        self.threads.put(key, version, value, value.size)
 
 
 def order_thread(
-    comments: list[Comment], order: Order, agreed_by: dict[int, list[str]], section_text: str = ""
+    comments: list[ThreadComment],
+    order: Order,
+    agreed_by: dict[int, list[str]],
+    section_text: str = "",
 ) -> list[ThreadEntry]:
     """Top-level comments in the chosen order, each followed by its replies, oldest first."""
     by_id = {comment.id: comment for comment in comments}
-    children: dict[int | None, list[Comment]] = {}
+    children: dict[int | None, list[ThreadComment]] = {}
     for comment in comments:  # already oldest first
         parent_id = comment.parent_id if comment.parent_id in by_id else None
         children.setdefault(parent_id, []).append(comment)
@@ -210,18 +286,75 @@ def group_threads(entries: list[ThreadEntry]) -> list[ThreadGroup]:
     return groups
 
 
-_CUT = "<!--cut-->"
+def _fingerprint(entry: ThreadEntry) -> tuple:
+    """Everything a comment's rendering depends on besides the section and the language: equal
+    fingerprints render the same HTML. The comment is a plain value (ThreadComment), all of
+    whose fields count."""
+    parent = entry.parent
+    return (
+        entry.comment,
+        entry.depth,
+        entry.quote_found,
+        tuple(entry.agreed_by),
+        None
+        if parent is None
+        else (parent.id, parent.visibility, parent.published_at, parent.author),
+    )
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """One rendered comment, split at its actions slot (tail is None: it has none)."""
+
+    head: str
+    tail: str | None
+
+    @property
+    def size(self) -> int:
+        return sys.getsizeof(self.head) + (sys.getsizeof(self.tail) if self.tail else 0)
+
+
+class _Assembly:
+    """The thread's segments and slots, built piece by piece."""
+
+    def __init__(self) -> None:
+        self.segments: list[str] = []
+        self.slots: list[int] = []
+        self.current: list[str] = ['\n<div class="thread">']
+        self.length = len(self.current[0])
+        self.cut: tuple[int, int] | None = None
+
+    def add(self, text: str) -> None:
+        self.current.append(text)
+        self.length += len(text)
+
+    def add_piece(self, comment_id: int, piece: _Piece) -> None:
+        self.add(piece.head)
+        if piece.tail is not None:
+            self.segments.append("".join(self.current))
+            self.slots.append(comment_id)
+            self.current, self.length = [piece.tail], len(piece.tail)
+
+    def mark_cut(self) -> None:
+        self.cut = (len(self.segments), self.length)
+
+    def finish(self) -> tuple[tuple[str, ...], tuple[int, ...]]:
+        self.add("\n</div>")
+        return (*self.segments, "".join(self.current)), tuple(self.slots)
 
 
 def render_thread(
     section: Section,
     order: Order,
+    locale: str,
     viewer: User | None = None,
-    comments: list[Comment] | None = None,
+    comments: list[ThreadComment] | None = None,
     agreeing: dict[int, list[User]] | None = None,
+    pieces: BoundedCache | None = None,
 ) -> RenderedThread:
     """The thread as `viewer` may see it; None renders the public view, which may be cached.
-    A page of several sections passes the comments and agreements it loaded for all at once."""
+    A page of several sections passes the comments and agreements it loaded for all at once.
+    Comments found in `pieces` at their fingerprint are not rendered again."""
     if comments is None:
         comments = discussion_comments(section, viewer)
     if agreeing is None:
@@ -231,37 +364,80 @@ def render_thread(
     }
     entries = order_thread(comments, order, agreed_by, plain_text(section.body_html))
     groups = group_threads(entries)
-    html = render_template(
-        "comments/_thread.html",
-        groups=groups,
-        first_threads=FIRST_THREADS,
-        cut_marker=Markup(_CUT),  # noqa: S704 (our own constant)
-        section=section,
-        kind_labels=COMMENT_KIND_LABELS,
-        permalink=url_for("comments.permalink", comment_id=int(_ID)),
-        section_url=url_for("materials.section", slug=section.slug),
-        history_url=url_for("authoring.difference", slug=section.slug, old=int(_ID), new=0),
-        id_placeholder=_ID,
-        moderator_view=viewer is not None and viewer.is_moderator,
-    )
-    parts = _ACTIONS_SLOT.split(html)
-    segments = parts[0::2]
-    cut = None
-    for index, segment in enumerate(segments):
-        offset = segment.find(_CUT)
-        if offset >= 0:
-            segments[index] = segment.replace(_CUT, "", 1)
-            cut = (index, offset)
-            break
+    moderator_view = viewer is not None and viewer.is_moderator
+    context = (locale, moderator_view, section.slug, section.heading, section.version)
+    store = pieces if pieces is not None else BoundedCache(0)
+    rendered = _render_pieces(section, entries, context, store, moderator_view)
+    assembly = _Assembly()
+    for index, group in enumerate(groups):
+        if index == FIRST_THREADS:
+            assembly.mark_cut()
+        for entry in (group.root, *group.first_replies):
+            assembly.add_piece(entry.comment.id, rendered[entry.comment.id])
+        if group.later_replies:
+            count = len(group.later_replies)
+            summary = ngettext("Näytä %(num)d muu vastaus", "Näytä %(num)d muuta vastausta", count)
+            assembly.add(
+                '\n<details class="more-replies" data-more-replies>\n'
+                f"  <summary>{summary}</summary>"
+            )
+            for entry in group.later_replies:
+                assembly.add_piece(entry.comment.id, rendered[entry.comment.id])
+            assembly.add("\n</details>")
+    segments, slots = assembly.finish()
     return RenderedThread(
-        segments=tuple(segments),
-        slots=tuple(int(part) for part in parts[1::2]),
+        segments=segments,
+        slots=slots,
         states={c.id: policy.state_of(c) for c in comments},
         count=sum(1 for c in comments if policy.text_is_public(c.visibility, c.published_at)),
         shown=len(entries),
         threads=len(groups),
-        cut=cut,
+        cut=assembly.cut,
     )
+
+
+def _render_pieces(
+    section: Section,
+    entries: list[ThreadEntry],
+    context: tuple,
+    store: BoundedCache,
+    moderator_view: bool,
+) -> dict[int, _Piece]:
+    """Each entry's rendered comment: from the store when its fingerprint is unchanged, else
+    rendered now (comments/_comment.html, one module for all of them) and stored."""
+    result: dict[int, _Piece] = {}
+    module = None
+    for entry in entries:
+        comment_id = entry.comment.id
+        fingerprint = _fingerprint(entry)
+        piece = store.get((comment_id, context), fingerprint)
+        if piece is None:
+            if module is None:
+                module = current_app.jinja_env.get_template("comments/_comment.html").make_module(
+                    {
+                        "section": section,
+                        "kind_labels": COMMENT_KIND_LABELS,
+                        "permalink": url_for("comments.permalink", comment_id=int(_ID)),
+                        "section_url": url_for("materials.section", slug=section.slug),
+                        "history_url": url_for(
+                            "authoring.difference", slug=section.slug, old=int(_ID), new=0
+                        ),
+                        "id_placeholder": _ID,
+                        "moderator_view": moderator_view,
+                    }
+                )
+            head, marker, tail = str(module.comment(entry)).partition(
+                f"<!--actions:{comment_id}-->"
+            )
+            piece = _Piece(head, tail if marker else None)
+            store.put(
+                (comment_id, context),
+                fingerprint,
+                piece,
+                piece.size + sys.getsizeof(entry.comment.body_html) + 400,
+            )
+        result[comment_id] = piece
+    return result
 
 
 class _Actions:
@@ -320,24 +496,34 @@ class _Actions:
         return note + template.replace(_ID, str(comment_id))
 
 
-def _cache_key(section: Section, order: Order, locale: str, accepts_comments: bool) -> tuple:
+class Audience(StrEnum):
+    """Whose rendering of a thread a viewer reads: each is shared by everyone in it."""
+
+    READERS = "readers"
+    """What every reader of the section knows of the thread."""
+    MODERATORS = "moderators"
+    """All of it, waiting and removed comments with their texts, and the moderation links."""
+
+
+def _audience(viewer: User | None, state: ViewerState) -> Audience | None:
+    """None for a participant with comments here that only they (and moderators) see: their
+    thread is their own, rendered for them and not kept."""
+    if viewer is None or not viewer.is_authenticated:
+        return Audience.READERS
+    if viewer.is_moderator:
+        return Audience.MODERATORS
+    return None if state.has_private else Audience.READERS
+
+
+def _cache_key(
+    section: Section, order: Order, locale: str, accepts_comments: bool, audience: Audience
+) -> tuple:
+    return (section.id, locale, order.value, accepts_comments, audience.value)
+
+
+def _version(section: Section) -> tuple:
     # updated_at: an edited section text changes which quoted passages still stand in it.
-    return (
-        section.id,
-        section.discussion_version,
-        section.updated_at,
-        locale,
-        order.value,
-        accepts_comments,
-    )
-
-
-def _is_personal(viewer: User | None, state: ViewerState) -> bool:
-    return bool(
-        viewer is not None
-        and viewer.is_authenticated
-        and (viewer.is_moderator or state.has_private)
-    )
+    return (section.discussion_version, section.updated_at)
 
 
 def _view(
@@ -345,19 +531,36 @@ def _view(
 ) -> ThreadView:
     """Fill the viewer's actions into the rendering, up to the cut unless `full`."""
     actions = _Actions(viewer, state, accepts, state.usage)
-    segments, slots = rendered.segments, rendered.slots
+    pieces = rendered.filled.get(actions.active)
+    if pieces is None:
+        pieces = rendered.filled[actions.active] = _filled_for_stranger(rendered, actions)
+    # Only the viewer's own comments and those they agreed with differ from the filling.
+    personal = set(rendered.slots_by_author.get(actions.viewer_id, ()))
+    personal.update(rendered.slot_of[c] for c in actions.agreed if c in rendered.slot_of)
+    if personal:
+        pieces = list(pieces)
+        for index in personal:
+            comment_id = rendered.slots[index]
+            pieces[2 * index + 1] = actions.html(comment_id, rendered.states[comment_id])
     shortened = not full and rendered.cut is not None
     if shortened:
         index, offset = rendered.cut  # type: ignore[misc]
-        segments = (*segments[:index], segments[index][:offset] + "</div>")
-        slots = slots[:index]
-    pieces = [segments[0]]
-    # Only visible comments have a slot: removed and pending ones take no actions.
-    for comment_id, segment in zip(slots, segments[1:], strict=True):
-        pieces.append(actions.html(comment_id, rendered.states[comment_id]))
-        pieces.append(segment)
+        pieces = [*pieces[: 2 * index], rendered.segments[index][:offset] + "</div>"]
     html = Markup("".join(pieces))  # noqa: S704 (sanitised at save time; the rest is ours, escaped)
     return ThreadView(html, rendered.count, rendered.shown, rendered.threads, shortened)
+
+
+def _filled_for_stranger(rendered: RenderedThread, actions: _Actions) -> list[str]:
+    """Segments and slots in turn, each slot as for a viewer with no part in its comment."""
+    stranger = _Actions(actions.viewer, ViewerState(frozenset(), False), actions.active, {})
+    pieces = [rendered.segments[0]]
+    # Only visible comments have a slot: removed and pending ones take no actions.
+    for comment_id, segment in zip(rendered.slots, rendered.segments[1:], strict=True):
+        pieces.append(
+            stranger.html(comment_id, rendered.states[comment_id]._replace(author_id=None))
+        )
+        pieces.append(segment)
+    return pieces
 
 
 def thread_html(
@@ -372,13 +575,21 @@ def thread_html(
     """The section's thread for this viewer, with how many comments everyone sees in it and how
     many this viewer does; without `full`, only its first FIRST_THREADS threads."""
     state = viewer_state(section, viewer)
-    personal = _is_personal(viewer, state)
-    key = _cache_key(section, order, locale, accepts_comments)
-    rendered = None if personal else cache.get(key)
+    audience = _audience(viewer, state)
+    rendered = None
+    if audience is not None:
+        key = _cache_key(section, order, locale, accepts_comments, audience)
+        rendered = cache.get(key, _version(section))
     if rendered is None:
-        rendered = render_thread(section, order, viewer if personal else None)
-        if not personal:
-            cache.put(key, rendered)
+        rendered = render_thread(
+            section,
+            order,
+            locale,
+            None if audience == Audience.READERS else viewer,
+            pieces=cache.comments,
+        )
+        if audience is not None:
+            cache.put(key, _version(section), rendered)
     return _view(rendered, viewer, state, accepts_comments, full)
 
 
@@ -394,23 +605,25 @@ def threads_html(
     number of queries however many sections there are: what the viewer's actions need, and the
     comments and agreements of every section not already cached, each loaded once for all."""
     states = viewer_states(sections, viewer)
+    audiences = {section.id: _audience(viewer, states[section.id]) for section in sections}
     renderings: dict[int, RenderedThread] = {}
     missing: list[Section] = []
     for section in sections:
-        state = states[section.id]
+        audience = audiences[section.id]
         rendered = None
-        if not _is_personal(viewer, state):
-            rendered = cache.get(_cache_key(section, order, locale, accepts(section)))
+        if audience is not None:
+            key = _cache_key(section, order, locale, accepts(section), audience)
+            rendered = cache.get(key, _version(section))
         if rendered is None:
             missing.append(section)
         else:
             renderings[section.id] = rendered
     if missing:
-        personal = [s for s in missing if _is_personal(viewer, states[s.id])]
-        public = [s for s in missing if not _is_personal(viewer, states[s.id])]
+        for_readers = [s for s in missing if audiences[s.id] == Audience.READERS]
+        for_viewer = [s for s in missing if audiences[s.id] != Audience.READERS]
         comments = {
-            **discussion_comments_of(public, None),
-            **discussion_comments_of(personal, viewer),
+            **discussion_comments_of(for_readers, None),
+            **discussion_comments_of(for_viewer, viewer),
         }
         agreeing = agreeing_users(
             c.id for section in missing for c in comments.get(section.id, []) if c.agree_count
@@ -420,12 +633,19 @@ def threads_html(
             rendered = render_thread(
                 section,
                 order,
-                viewer if section in personal else None,
+                locale,
+                None if section in for_readers else viewer,
                 comments=own,
                 agreeing={c.id: agreeing[c.id] for c in own if c.id in agreeing},
+                pieces=cache.comments,
             )
-            if section in public:
-                cache.put(_cache_key(section, order, locale, accepts(section)), rendered)
+            audience = audiences[section.id]
+            if audience is not None:
+                cache.put(
+                    _cache_key(section, order, locale, accepts(section), audience),
+                    _version(section),
+                    rendered,
+                )
             renderings[section.id] = rendered
     return {
         section.id: _view(

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
-from valuma_space.auth.models import User
+from valuma_space.auth.models import NameDisplay, User
 from valuma_space.auth.services import register_data_part
 from valuma_space.comments import policy, signals
 from valuma_space.comments.models import (
@@ -270,35 +270,105 @@ def comment_counts_for(section: Section) -> int:
     )
 
 
-def discussion_comments(section: Section, viewer: User | None = None) -> list[Comment]:
-    """The section's comments the viewer may see, with their authors, in one query: the public
-    ones, plus a moderator's view of all, or an author's own waiting and rejected ones."""
-    query = (
-        select(Comment)
-        .where(Comment.section_id == section.id)
-        .options(joinedload(Comment.author))
+@dataclass(frozen=True, slots=True)
+class ThreadAuthor:
+    """What a thread shows of a comment's author (see auth/names.public_name)."""
+
+    id: int
+    name_display: NameDisplay
+    pseudonym: str
+    display_name: str
+    organisation: str
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadComment:
+    """A comment as its thread shows it, read as a plain row: a thread may hold thousands, and
+    building an ORM object for each was most of the cost of rendering one. Two equal values
+    render the same HTML (comments/rendering.py keeps each rendering by its value)."""
+
+    id: int
+    section_id: int
+    parent_id: int | None
+    author_id: int | None
+    kind: CommentKind
+    body_html: str
+    quote: str
+    section_version: int
+    visibility: Visibility
+    agree_count: int
+    moderation_reason: str
+    published_at: datetime | None
+    by_moderator: bool
+    created_at: datetime
+    edited_at: datetime | None
+    author: ThreadAuthor | None
+
+
+_THREAD_COLUMNS = (
+    Comment.id,
+    Comment.section_id,
+    Comment.parent_id,
+    Comment.author_id,
+    Comment.kind,
+    Comment.body_html,
+    Comment.quote,
+    Comment.section_version,
+    Comment.visibility,
+    Comment.agree_count,
+    Comment.moderation_reason,
+    Comment.published_at,
+    Comment.by_moderator,
+    Comment.created_at,
+    Comment.edited_at,
+)
+_AUTHOR_COLUMNS = (
+    User.id,
+    User.name_display,
+    User.pseudonym,
+    User.display_name,
+    User.organisation,
+)
+
+
+def _thread_comments(*conditions: ColumnElement[bool]) -> list[ThreadComment]:
+    width = len(_THREAD_COLUMNS)
+    authors: dict[int, ThreadAuthor] = {}
+    comments = []
+    for row in db.session.execute(
+        select(*_THREAD_COLUMNS, *_AUTHOR_COLUMNS)
+        .outerjoin(User, User.id == Comment.author_id)
+        .where(*conditions)
         .order_by(Comment.created_at, Comment.id)
-    )
+    ):
+        author = None
+        if row[width] is not None:
+            author = authors.get(row[width])
+            if author is None:
+                author = authors[row[width]] = ThreadAuthor(*row[width:])
+        comments.append(ThreadComment(*row[:width], author))
+    return comments
+
+
+def discussion_comments(section: Section, viewer: User | None = None) -> list[ThreadComment]:
+    """The section's comments the viewer may see, with their authors, in one query, oldest
+    first: the public ones, plus a moderator's view of all, or an author's own waiting and
+    rejected ones."""
     # No viewer: the view every reader of the section shares (the route checked who reads it).
     known = policy.known_to_readers() if viewer is None else policy.known_to(viewer)
-    return list(db.session.scalars(query.where(known)))
+    return _thread_comments(Comment.section_id == section.id, known)
 
 
 def discussion_comments_of(
     sections: Iterable[Section], viewer: User | None = None
-) -> dict[int, list[Comment]]:
+) -> dict[int, list[ThreadComment]]:
     """`discussion_comments` of several sections in one query, by section id."""
     ids = [section.id for section in sections]
     if not ids:
         return {}
     known = policy.known_to_readers() if viewer is None else policy.known_to(viewer)
-    result: dict[int, list[Comment]] = {section_id: [] for section_id in ids}
-    for comment in db.session.scalars(
-        select(Comment)
-        .where(Comment.section_id.in_(ids), known)
-        .options(joinedload(Comment.author))
-        .order_by(Comment.created_at, Comment.id)
-    ):
+    result: dict[int, list[ThreadComment]] = {section_id: [] for section_id in ids}
+    for comment in _thread_comments(Comment.section_id.in_(ids), known):
         result[comment.section_id].append(comment)
     return result
 
