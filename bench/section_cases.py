@@ -7,8 +7,9 @@ comments in the shape of shared/reference/stack_limit_app.py, a participant sign
 the real emailed-link flow), and also signs in a moderator and a second participant whose own
 comment waits for approval (written while the workspace had pre-moderation on). Then it serves
 VALUMA Space and stack_limit_app.py (STACK_LIMIT_N=N) with gunicorn, 2 workers each, both at
-the same time on ports of their own, and measures with wrk (-t2 -c8), ROUNDS rounds that take
-turns at which of the two is measured first:
+the same time on ports of their own, and measures with wrk (-t2 -c8 --timeout 60s), ROUNDS rounds that take
+turns at which of the two is measured first (after each wrk run the server is left to work
+through the requests still queued, so that they do not fall into the next case's time):
 
     limit      the limit's /flat, read without Accept-Encoding (the reference of every ratio)
     warm       the participant reads /osio/<slug>?kaikki=1 again and again
@@ -179,7 +180,8 @@ def run_wrk(
     url: str, seconds: int, cookie: str | None = None, script: list[str] | None = None
 ) -> tuple[float, int]:
     """Requests/s and the number of requests of one wrk run; any error response stops it."""
-    command = ["wrk", "-t2", "-c8", f"-d{seconds}s"]
+    # A long timeout: a page slower than wrk's default 2 s would be left out of the count.
+    command = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--timeout", "60s"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     if script:
@@ -190,6 +192,9 @@ def run_wrk(
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if errors:
         raise SystemExit(f"wrk saw {errors.group(1)} error responses:\n{output}")
+    socket_errors = re.search(r"Socket errors: (.*)", output)
+    if socket_errors:
+        print(f"  wrk socket errors on {url}: {socket_errors.group(1)}", flush=True)
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     return rate, int(re.search(r"(\d+) requests in", output).group(1))
 
@@ -215,6 +220,20 @@ def workers_rss(master: int) -> dict[int, float]:
         if int(fields.get("PPid", "0").strip()) == master and "VmRSS" in fields:
             found[int(entry.name)] = int(fields["VmRSS"].split()[0]) / 1024
     return found
+
+
+def settle(port: int, path: str, seconds: float = 120) -> None:
+    """Wait until the server has worked through what the last wrk run left queued: wrk stops
+    at its deadline, but the sync workers still render every request already accepted or in
+    the listen queue, and that would fall into the next case's time. Settled when a cheap
+    page answers quickly three times in a row."""
+    deadline = time.monotonic() + seconds
+    quick = 0
+    while quick < 3 and time.monotonic() < deadline:
+        started = time.perf_counter()
+        fetch(port, path)
+        quick = quick + 1 if time.perf_counter() - started < 0.05 else 0
+    time.sleep(0.2)
 
 
 def spread(values: list[float], digits: int = 1) -> str:
@@ -284,18 +303,23 @@ def main() -> None:
 
         def measure(case: str, seconds: int) -> float:
             if case == "limit":
-                return run_wrk(limit_url, seconds)[0]
+                rate = run_wrk(limit_url, seconds)[0]
+                settle(limit_port, "/hello")
+                return rate
             if case == "writes":
                 before = count_comments(database, f"{WRITE_MARK}%")
                 # A run id of its own each time: the keys repeat from run to run otherwise,
                 # and a repeated key gives back the comment it made the first time.
                 lua_args = [path, post_path, token, writer, secrets.token_hex(6)]
                 rate, requests = run_wrk(ours_url, seconds, writer, lua_args)
+                settle(ours_port, "/healthz")
                 made = count_comments(database, f"{WRITE_MARK}%") - before
                 written.append((requests, made))
                 return rate
             cookie = {"warm": participant, "moderator": moderator, "pending": waiting}[case]
-            return run_wrk(ours_url, seconds, cookie)[0]
+            rate = run_wrk(ours_url, seconds, cookie)[0]
+            settle(ours_port, "/healthz")
+            return rate
 
         written: list[tuple[int, int]] = []
         for case in ["limit", *CASES]:  # warm-up: each worker's caches, for every viewer
@@ -341,7 +365,7 @@ def main() -> None:
             server.wait(timeout=10)
 
     print(
-        f"\n{args.rounds} rounds of {args.seconds} s, wrk -t2 -c8, both servers up at once,"
+        f"\n{args.rounds} rounds of {args.seconds} s, wrk -t2 -c8 --timeout 60s, both servers up at once,"
         " taking turns at going first; requests/s:"
     )
     for case in ["limit", *CASES]:
