@@ -1,44 +1,52 @@
-"""Exports of 100,000 comments: time and peak memory per format, and CSV against a plain limit.
+"""Exports of 100,000 comments: time and peak memory per format, each against a plain CSV limit.
 
-    .venv/bin/python bench/export.py [--comments 100000] [--formats csv] [--keep-db PATH]
+    .venv/bin/python bench/export.py [--comments 100000] [--formats csv] [--rounds 3] [--keep-db PATH]
 
 Seeds a fresh SQLite database (the demo workspace, 100,000 threaded comments across its sections,
-200 authors with all three name choices, themes and model links), then runs
-`flask valuma export` for each format in a process of its own and prints the wall time and the
-peak resident memory of that process (target: csv, xlsx, json and report-html under 200 MB).
-For CSV it also runs the limit: one SQL query joining comments with their authors and sections,
-written with a plain csv.writer as many columns wide as the export, in the same kind of process;
-it prints `ratio: X` (limit time / export time; target 0.5 or better). Seeding takes a while: `--keep-db PATH` seeds
-PATH once and reuses it on later runs.
+200 authors with all three name choices, themes and model links) in a child process of its own,
+so that nothing the seeding imported or built stays in the process that starts the measured runs.
+Then, ROUNDS times, for each format it runs `flask valuma export` and then the limit, alternately
+(A B A B A B): one SQL query joining comments with their authors and sections, written with a
+plain csv.writer as many columns wide as the CSV export.
+
+Each measured run is a fresh interpreter started with exec (`python bench/export.py --child ...`,
+whose top-level imports are a few standard modules), never a fork of a process that has already
+built things. The child measures itself: its wall time (the export's or the limit's work; starting
+the app is not counted) and its peak resident memory, read from VmHWM in /proc/self/status once
+its work is done (after exec that high-water mark is the child's own, unlike ru_maxrss, which
+Linux carries over exec from the process that forked). It prints them as one JSON line.
+
+Prints min / median / max of time and of peak memory for each format and for its limit runs
+(target: csv, xlsx, json and report-html under 200 MB), and for each format
+`ratio <format>: X`, where X is the limit's time over the export's (limit seconds / export
+seconds, the median over the rounds of each round's pair; 1.0 would be as fast as the bare limit,
+higher is better; target for csv 0.5 or better). The last line is `ratio: X`, the same ratio for
+csv alone, as this script always printed (bench/compare_commits.py reads it). Seeding takes a
+while: `--keep-db PATH` seeds PATH once and reuses it on later runs.
 """
 
 from __future__ import annotations
 
-import argparse
-import csv
+# Only what a child needs: the limit's child must not carry the parent's imports.
+import json
 import os
-import random
-import resource
-import sqlite3
-import subprocess
 import sys
-import tempfile
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 # The tree whose app is measured: this file's own, or the one bench/compare_commits.py names,
 # so that one revision of the benchmark measures two revisions of the app.
 ROOT = Path(os.environ.get("VALUMA_TREE") or Path(__file__).resolve().parent.parent)
-sys.path.insert(0, str(ROOT))
-VENV_BIN = Path(sys.executable).parent
 FORMATS = ["csv", "xlsx", "json", "report-html", "report-md", "report-docx"]
 
 
-def seed(env: dict[str, str], count: int) -> None:
-    os.environ.update(env)
+def seed(count: int) -> None:
+    """Build the database named by DATABASE_URL (run in a child of its own, see `main`)."""
+    import random
+    from datetime import UTC, datetime, timedelta
+
     import flask_migrate
-    from sqlalchemy import insert, select
+    from sqlalchemy import func, insert, select
 
     from config import config_from_env
     from valuma_space import create_app
@@ -116,7 +124,8 @@ def seed(env: dict[str, str], count: int) -> None:
         has_plain_text = hasattr(Comment, "body_text")
         per_section: dict[int, list[int]] = {s: [] for s in sections}
         batch = []
-        next_id = 1
+        # The demo brings comments of its own: the bench's follow them.
+        first_id = next_id = (db.session.scalar(select(func.max(Comment.id))) or 0) + 1
         for i in range(count):
             section = sections[i % len(sections)]
             recent = per_section[section][-40:]
@@ -154,7 +163,7 @@ def seed(env: dict[str, str], count: int) -> None:
             insert(comment_themes),
             [
                 {"comment_id": c, "theme_id": themes[c % len(themes)]}
-                for c in range(1, count + 1, 7)
+                for c in range(first_id, next_id, 7)
             ],
         )
         db.session.execute(
@@ -168,7 +177,7 @@ def seed(env: dict[str, str], count: int) -> None:
                     "note": "",
                     "created_at": datetime.now(UTC),
                 }
-                for c in range(1, count + 1, 11)
+                for c in range(first_id, next_id, 11)
             ],
         )
         db.session.commit()
@@ -192,6 +201,9 @@ def limit_csv(database: str, out: str) -> None:
     with text of the same kind, so that the ratio measures the export's own work (thread order,
     names as people chose them, labels, formula safety) and not how much it writes. What needs
     that work is written as the stored codes, or the id where a position would stand."""
+    import csv
+    import sqlite3
+
     connection = sqlite3.connect(database)
     query = LIMIT_QUERY
     if not _has_column(connection, "comments", "body_text"):
@@ -204,15 +216,32 @@ def limit_csv(database: str, out: str) -> None:
         writer.writerows(rows)
 
 
-def _has_column(connection: sqlite3.Connection, table: str, column: str) -> bool:
+def _has_column(connection, table: str, column: str) -> bool:
     return any(row[1] == column for row in connection.execute(f"PRAGMA table_info({table})"))
 
 
+def peak_mb() -> float:
+    """This process's own peak resident memory: VmHWM, reset by exec, unlike ru_maxrss."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise SystemExit("no VmHWM in /proc/self/status")
+
+
 def child(argv: list[str]) -> None:
-    """Run one export in this process and report its own time and peak memory."""
-    if argv[0] == "limit":
+    """Run one export (or the limit, or the seeding) in this process, started with exec, and
+    print its own time and peak memory as one JSON line."""
+    sys.path.insert(0, str(ROOT))
+    if argv[0] == "seed":
+        started = time.perf_counter()
+        seed(int(argv[1]))
+    elif argv[0] == "limit":
         started = time.perf_counter()
         limit_csv(argv[1], argv[2])
+    elif argv[0] == "app-start":  # what every export child holds before it exports anything
+        started = time.perf_counter()
+        import wsgi  # noqa: F401
     else:
         from wsgi import app  # starting the app is not part of the export's time
 
@@ -222,31 +251,51 @@ def child(argv: list[str]) -> None:
         if result.exit_code != 0:
             raise SystemExit(result.output)
     elapsed = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{elapsed:.2f} {peak_mb:.0f}")
+    print(json.dumps({"seconds": elapsed, "peak_mb": peak_mb()}))
 
 
 def _measure(env: dict[str, str], *argv: str) -> tuple[float, float]:
-    """Seconds and peak megabytes of one `child` run, in a process of its own."""
-    line = subprocess.run(
+    """Seconds and peak megabytes of one `child` run, in a fresh interpreter (exec) of its own."""
+    import subprocess
+
+    result = subprocess.run(
         [sys.executable, __file__, "--child", *argv],
         env=env,
         cwd=ROOT,
         capture_output=True,
         text=True,
-        check=True,
-    ).stdout.split()
-    return float(line[-2]), float(line[-1])
+        check=False,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"{argv}: exit {result.returncode}\n{result.stdout}\n{result.stderr}")
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    return report["seconds"], report["peak_mb"]
+
+
+def _spread(values: list[float], unit: str, digits: int) -> str:
+    import statistics
+
+    return (
+        f"min {min(values):.{digits}f} / median {statistics.median(values):.{digits}f} /"
+        f" max {max(values):.{digits}f} {unit}"
+    )
 
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         child(sys.argv[2:])
         return
+    import argparse
+    import statistics
+    import tempfile
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--comments", type=int, default=100_000)
     parser.add_argument(
         "--formats", default=",".join(FORMATS), help="comma-separated (default: all)"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds of export, limit, export, limit ... (3)"
     )
     parser.add_argument(
         "--keep-db",
@@ -254,6 +303,7 @@ def main() -> None:
         help="seed this SQLite file if it does not exist, else reuse it (its --comments as seeded)",
     )
     args = parser.parse_args()
+    formats = args.formats.split(",")
     work = Path(tempfile.mkdtemp(prefix="valuma-export-bench-"))
     database = args.keep_db.resolve() if args.keep_db else work / "bench.db"
     env = {
@@ -265,22 +315,49 @@ def main() -> None:
     if database.exists():
         print(f"reusing {database}")
     else:
-        started = time.perf_counter()
-        seed(env, args.comments)
-        print(f"seeded {args.comments} comments in {time.perf_counter() - started:.0f} s")
-    results = {}
-    for fmt in args.formats.split(","):
-        out = work / f"export.{fmt}"
-        seconds, peak = _measure(env, fmt, str(out))
-        results[fmt] = seconds
+        seconds, peak = _measure(env, "seed", str(args.comments))
         print(
-            f"{fmt:12s} {seconds:7.2f} s  peak {peak:5.0f} MB  {out.stat().st_size / 1e6:7.1f} MB written"
+            f"seeded {args.comments} comments in {seconds:.0f} s (in a child, peak {peak:.0f} MB)"
         )
-    if "csv" not in results:  # the limit is only for comparing the CSV export
-        return
-    limit_seconds, limit_peak = _measure(env, "limit", str(database), str(work / "limit.csv"))
-    print(f"{'csv limit':12s} {limit_seconds:7.2f} s  peak {limit_peak:5.0f} MB")
-    print(f"ratio: {limit_seconds / results['csv']:.2f}")
+    seconds, peak = _measure(env, "app-start")
+    print(f"starting the app alone (each export child does): {seconds:.2f} s, peak {peak:.0f} MB")
+    times: dict[str, list[float]] = {f: [] for f in formats}
+    peaks: dict[str, list[float]] = {f: [] for f in formats}
+    limit_times: dict[str, list[float]] = {f: [] for f in formats}
+    limit_peaks: dict[str, list[float]] = {f: [] for f in formats}
+    for round_number in range(1, args.rounds + 1):
+        for fmt in formats:
+            out = work / f"export.{fmt}"
+            seconds, peak = _measure(env, fmt, str(out))
+            times[fmt].append(seconds)
+            peaks[fmt].append(peak)
+            limit_seconds, limit_peak = _measure(
+                env, "limit", str(database), str(work / "limit.csv")
+            )
+            limit_times[fmt].append(limit_seconds)
+            limit_peaks[fmt].append(limit_peak)
+            print(
+                f"round {round_number} {fmt:12s} {seconds:7.2f} s  peak {peak:5.0f} MB"
+                f"  {out.stat().st_size / 1e6:7.1f} MB written | limit {limit_seconds:6.2f} s"
+                f"  peak {limit_peak:4.0f} MB",
+                flush=True,
+            )
+    print(f"\n{args.rounds} rounds, each format followed by the limit (A B A B ...):")
+    ratios = {}
+    for fmt in formats:
+        print(f"{fmt:12s} time {_spread(times[fmt], 's', 2)}; peak {_spread(peaks[fmt], 'MB', 0)}")
+        print(
+            f"{'  its limit':12s} time {_spread(limit_times[fmt], 's', 2)};"
+            f" peak {_spread(limit_peaks[fmt], 'MB', 0)}"
+        )
+        pairs = [limit / export for limit, export in zip(limit_times[fmt], times[fmt], strict=True)]
+        ratios[fmt] = statistics.median(pairs)
+    print("ratios: limit seconds / export seconds, median of the rounds' pairs (higher is better)")
+    for fmt in formats:
+        memory = statistics.median(peaks[fmt]) / statistics.median(limit_peaks[fmt])
+        print(f"ratio {fmt}: {ratios[fmt]:.2f}  (peak memory {memory:.1f}× the limit's)")
+    if "csv" in ratios:  # the figure this script always printed, for bench/compare_commits.py
+        print(f"ratio: {ratios['csv']:.2f}")
 
 
 if __name__ == "__main__":
