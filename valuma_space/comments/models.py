@@ -70,7 +70,12 @@ class Comment(db.Model):
     """One contribution to a section's discussion: a top-level comment or a reply."""
 
     __tablename__ = "comments"
-    __table_args__ = (Index(None, "section_id", "created_at"),)
+    __table_args__ = (
+        Index(None, "section_id", "created_at"),
+        Index(None, "created_at", "id"),
+    )
+    """The second index is the moderation queue's order (newest first, the id breaking ties),
+    read backwards: a page of it is found by seeking, not by counting rows off."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     section_id: Mapped[int] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"))

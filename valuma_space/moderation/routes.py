@@ -1,6 +1,16 @@
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -28,8 +38,8 @@ from valuma_space.i18n import local_zone
 from valuma_space.materials.services import sections_of
 from valuma_space.modeldesign import services as design
 from valuma_space.modeldesign.models import STANCE_LABELS
+from valuma_space.moderation import paging, services
 from valuma_space.moderation import participation as participation_figures
-from valuma_space.moderation import services
 from valuma_space.moderation.figures import figures
 from valuma_space.moderation.forms import (
     BulkForm,
@@ -38,6 +48,7 @@ from valuma_space.moderation.forms import (
     ReportForm,
 )
 from valuma_space.moderation.models import LOG_ACTION_LABELS, LogAction
+from valuma_space.moderation.paging import QueueKey
 from valuma_space.moderation.presenting import actor_name, change_text
 from valuma_space.params import date_param, enum_param, id_param, ids_param, page_param
 from valuma_space.refusals import Refused
@@ -74,12 +85,41 @@ def _labels() -> dict[str, object]:
     }
 
 
+PLACE_ARGS = ("after", "before", "page")
+"""Where a queue page begins; `page` is gone (the queue is paged by cursor), and a bookmark
+that still carries one opens the first page."""
+
+
+def _place() -> tuple[QueueKey | None, QueueKey | None]:
+    """The row the page follows, or the one it precedes; neither (the first page) for a
+    cursor that does not verify, or for both at once."""
+    secret = current_app.secret_key or ""
+    after = paging.decode(request.args.get("after"), secret)
+    before = paging.decode(request.args.get("before"), secret)
+    return (None, None) if after and before else (after, before)
+
+
+def _page_links(result: services.QueuePage) -> dict[str, str]:
+    """The first, previous and next pages, with the page's filters."""
+    args = {name: value for name, value in request.args.items() if name not in PLACE_ARGS}
+    secret = current_app.secret_key or ""
+    links = {}
+    if result.previous_key is not None:
+        links["first"] = url_for("moderation.queue", **args)
+        before = paging.encode(result.previous_key, secret)
+        links["previous"] = url_for("moderation.queue", **args, before=before)
+    if result.next_key is not None:
+        after = paging.encode(result.next_key, secret)
+        links["next"] = url_for("moderation.queue", **args, after=after)
+    return links
+
+
 @bp.get("/moderointi/")
 @access(Access.MODERATOR)
 def queue() -> str:
     workspace = workspace_or_404()
     filters = _filters()
-    result = services.queue(workspace, filters, page_param(request.args.get("page")))
+    result = services.queue(workspace, filters, *_place())
     sections = sections_of(workspace)
     settings = PreModerationForm(pre_moderation=workspace.pre_moderation)
     ids = [row.comment.id for row in result.rows]
@@ -91,6 +131,7 @@ def queue() -> str:
         edited_after_link=design.linked_after_edit(ids),
         themes=design.themes(workspace),
         filters=filters,
+        paging=_page_links(result),
         sections=sections,
         bulk=BulkForm(),
         settings=settings,

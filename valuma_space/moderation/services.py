@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, case, func, or_, select, update
+from sqlalchemy import (
+    Select,
+    Subquery,
+    and_,
+    case,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    tuple_,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import aliased, joinedload
 
 from valuma_space.auth.choices import OrganisationType, Region
@@ -28,6 +41,7 @@ from valuma_space.moderation.models import (
     Report,
     ReportStatus,
 )
+from valuma_space.moderation.paging import QueueKey
 from valuma_space.refusals import Refused
 from valuma_space.workspaces.models import Workspace
 
@@ -237,10 +251,24 @@ class QueueRow:
 class QueuePage:
     rows: list[QueueRow]
     total: int
-    page: int
-    pages: int
+    position: int = 0
+    """How many rows of the queue come before this page's first."""
+    previous_key: QueueKey | None = None
+    """The first row's place, when rows come before it: the previous page ends there."""
+    next_key: QueueKey | None = None
+    """The last row's place, when rows come after it: the next page begins there."""
     counts: dict[TriageStatus, int] = field(default_factory=dict)
     reported: int = 0
+
+    @property
+    def page(self) -> int:
+        """The page that holds the first row, as if the queue were cut into pages from its
+        start (exact while the queue stays as it was when the reader began)."""
+        return self.position // QUEUE_PAGE_SIZE + 1
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // QUEUE_PAGE_SIZE))
 
 
 def _local_midnight(day: date) -> datetime:
@@ -288,31 +316,142 @@ def _filtered(workspace: Workspace, filters: QueueFilters) -> Select:
     return query
 
 
-def queue(workspace: Workspace, filters: QueueFilters, page: int = 1) -> QueuePage:
-    """One page of the queue, reported comments first, then newest first: a fixed number of
-    queries whatever the number of comments."""
-    ids = _filtered(workspace, filters).subquery()
-    open_reports = (
+def _open_reports() -> Subquery:
+    return (
         select(Report.comment_id, func.count(Report.id).label("reports"))
         .where(Report.status == ReportStatus.OPEN)
         .group_by(Report.comment_id)
         .subquery()
     )
-    total = db.session.scalar(select(func.count()).select_from(ids)) or 0
-    pages = max(1, -(-total // QUEUE_PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    reports_count = func.coalesce(open_reports.c.reports, 0)
-    rows = db.session.execute(
-        select(Comment, reports_count)
-        .join(ids, ids.c.id == Comment.id)
-        .outerjoin(open_reports, open_reports.c.comment_id == Comment.id)
-        .options(joinedload(Comment.author), joinedload(Comment.section).joinedload(Section.page))
-        .order_by(
-            case((reports_count > 0, 0), else_=1), Comment.created_at.desc(), Comment.id.desc()
+
+
+def _parts(key: QueueKey | None, forward: bool) -> Iterator[tuple[bool, QueueKey | None]]:
+    """The two parts of the queue (reported, then the rest) that a page going `forward` (or
+    back) from `key` takes rows from, each with the bound within it, if any."""
+    for reported in (True, False):
+        if key is None:
+            yield reported, None
+        elif reported == key.reported:
+            yield reported, key
+        elif forward == key.reported:
+            # On from a reported row: all of the rest; back from another: all reported ones.
+            yield reported, None
+
+
+def _part(
+    workspace: Workspace,
+    filters: QueueFilters,
+    open_reports: Subquery,
+    reported: bool,
+    bound: QueueKey | None,
+    forward: bool,
+    limit: int,
+) -> Select:
+    """Up to `limit` rows of one part of the queue next to `bound`, newest first (or oldest
+    first going back). Within a part the order is (created_at, id), which an index serves:
+    the database reads the rows of the page and no others."""
+    query = _filtered(workspace, filters)
+    if reported:
+        query = query.join(open_reports, open_reports.c.comment_id == Comment.id).add_columns(
+            Comment.created_at, literal_column("0").label("rank"), open_reports.c.reports
         )
-        .limit(QUEUE_PAGE_SIZE)
-        .offset((page - 1) * QUEUE_PAGE_SIZE)
+    else:
+        has_open_report = (
+            select(Report.id)
+            .where(Report.comment_id == Comment.id, Report.status == ReportStatus.OPEN)
+            .exists()
+        )
+        query = query.where(~has_open_report).add_columns(
+            Comment.created_at,
+            literal_column("1").label("rank"),
+            literal_column("0").label("reports"),
+        )
+    place = tuple_(Comment.created_at, Comment.id)
+    if bound is not None:
+        edge = (bound.created_at, bound.id)
+        query = query.where(place < edge if forward else place > edge)
+    if forward:
+        return query.order_by(Comment.created_at.desc(), Comment.id.desc()).limit(limit)
+    return query.order_by(Comment.created_at, Comment.id).limit(limit)
+
+
+def _seek(
+    workspace: Workspace, filters: QueueFilters, key: QueueKey | None, forward: bool
+) -> tuple[list[QueueRow], bool]:
+    """One page of rows next to `key` in the queue's order (from its start, or going back from
+    its end, without a key), and whether more rows lie beyond them: one query."""
+    open_reports = _open_reports()
+    limit = QUEUE_PAGE_SIZE + 1
+    parts = [
+        select(_part(workspace, filters, open_reports, reported, bound, forward, limit).subquery())
+        for reported, bound in _parts(key, forward)
+    ]
+    seek = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("seek")
+    if forward:
+        order = (seek.c.rank, seek.c.created_at.desc(), seek.c.id.desc())
+    else:
+        order = (seek.c.rank.desc(), seek.c.created_at, seek.c.id)
+    found = db.session.execute(
+        select(Comment, seek.c.reports)
+        .join(seek, seek.c.id == Comment.id)
+        .options(joinedload(Comment.author), joinedload(Comment.section).joinedload(Section.page))
+        .order_by(*order)
+        .limit(limit)
     ).all()
+    rows = [QueueRow(comment, reports) for comment, reports in found[:QUEUE_PAGE_SIZE]]
+    return (rows if forward else rows[::-1]), len(found) > QUEUE_PAGE_SIZE
+
+
+def _key(row: QueueRow) -> QueueKey:
+    return QueueKey(row.open_reports > 0, row.comment.created_at, row.comment.id)
+
+
+def _total_and_position(
+    workspace: Workspace, filters: QueueFilters, first: QueueKey | None
+) -> tuple[int, int]:
+    """How many rows the filters let through, and how many of them come before `first`: one
+    pass over the rows that counting them needed anyway, so knowing the page costs nothing."""
+    rows = _filtered(workspace, filters).add_columns(Comment.created_at).subquery()
+    open_reports = _open_reports()
+    if first is None:
+        before = false()
+    else:
+        newer = tuple_(rows.c.created_at, rows.c.id) > (first.created_at, first.id)
+        reported = open_reports.c.comment_id.is_not(None)
+        before = and_(reported, newer) if first.reported else or_(reported, newer)
+    total, position = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(case((before, 1), else_=0)), 0)).select_from(
+            rows.outerjoin(open_reports, open_reports.c.comment_id == rows.c.id)
+        )
+    ).one()
+    return total, position
+
+
+def queue(
+    workspace: Workspace,
+    filters: QueueFilters,
+    after: QueueKey | None = None,
+    before: QueueKey | None = None,
+) -> QueuePage:
+    """One page of the queue, reported comments first, then newest first: the page after the
+    row at `after`, the page before the row at `before`, or else the first. A fixed number of
+    queries however many comments there are and however deep the page, and no OFFSET; one
+    more only when rows have left since the link was made and the page would come out short
+    (going back) or empty (going on)."""
+    forward = before is None or after is not None
+    rows, more = _seek(workspace, filters, after if forward else before, forward)
+    if not forward and len(rows) < QUEUE_PAGE_SIZE:
+        # Back to the start, and rows have gone since: the first page, full.
+        forward = True
+        rows, more = _seek(workspace, filters, None, forward)
+    elif after is not None and not rows:
+        # Past the end (a bulk action took the last page's rows away): the last page.
+        forward = False
+        rows, more = _seek(workspace, filters, None, forward)
+    first = _key(rows[0]) if rows else None
+    total, position = _total_and_position(workspace, filters, first)
+    has_previous = position > 0 if forward else more
+    has_next = more if forward else position + len(rows) < total
     counted = dict(
         db.session.execute(
             select(Comment.triage_status, func.count(Comment.id))
@@ -331,10 +470,11 @@ def queue(workspace: Workspace, filters: QueueFilters, page: int = 1) -> QueuePa
         or 0
     )
     return QueuePage(
-        rows=[QueueRow(comment, reports) for comment, reports in rows],
+        rows=rows,
         total=total,
-        page=page,
-        pages=pages,
+        position=position,
+        previous_key=first if rows and has_previous else None,
+        next_key=_key(rows[-1]) if rows and has_next else None,
         counts={status: counted.get(status, 0) for status in TriageStatus},
         reported=reported,
     )
