@@ -31,7 +31,7 @@ COMMENTS = 400
 DECODERS = {"gzip": gzip.decompress, "br": brotli.decompress}
 # What differs from one rendering of a page to the next: the form's one-time key, and the CSRF
 # token's signature, which carries the second it was made.
-_PER_RENDERING = re.compile(r'(name="(?:idempotency_key|csrf_token)" type="hidden" value=")[^"]*')
+_PER_RENDERING = re.compile(r'(<input[^>]*name="(?:idempotency_key|csrf_token)"[^>]*value=")[^"]*')
 _HASHED = re.compile(
     rf"^/static/(?P<stem>.+)\.(?P<hash>[0-9a-f]{{{HASH_LENGTH}}})(?P<suffix>\.\w+)$"
 )

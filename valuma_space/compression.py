@@ -1,9 +1,9 @@
 """Text responses compressed for the clients that ask (Accept-Encoding): Brotli or gzip.
 
-Flask-Compress does the work: it picks the encoding the client prefers, adds
-`Vary: Accept-Encoding` to every response, marks a strong ETag with the encoding
-(`"abc"` becomes `"abc:gzip"`, since the bytes differ) and answers If-None-Match against that.
-A client that sends no Accept-Encoding gets the same bytes as without it.
+Werkzeug picks the encoding the client prefers and Flask-Compress does the rest: it compresses,
+marks a strong ETag with the encoding (`"abc"` becomes `"abc:gzip"`, since the bytes differ) and
+answers If-None-Match against that. Every response says `Vary: Accept-Encoding`. A client that
+sends no Accept-Encoding (or refuses both encodings) gets the same bytes as before.
 
 Not compressed: bodies under MIN_SIZE (they fit in one packet anyway), and streamed responses.
 The exports stream (valuma_space/exports/routes.py): compressing them would hold back each
