@@ -304,3 +304,19 @@ def test_the_workspace_stylesheet_at_its_current_address_is_immutable(
     assert current.cache_control.max_age == 31536000
     other = client.get("/tyotila.css?v=0b4f8a")
     assert not other.cache_control.immutable and other.cache_control.no_cache
+
+
+def test_under_the_debugger_an_edited_file_gets_its_new_name(app: Flask, tmp_path: Path) -> None:
+    (tmp_path / "site.css").write_text("body { color: black; }\n")
+    app.static_folder = str(tmp_path)
+    app.extensions[EXTENSION_KEY] = Manifest(tmp_path)
+    with app.test_request_context():
+        before = url_for("static", filename="site.css")
+        (tmp_path / "site.css").write_text("body { color: navy; }\n")
+        assert url_for("static", filename="site.css") == before  # read once, at start-up
+        app.debug = True
+        after = url_for("static", filename="site.css")
+    assert after != before
+    response = app.test_client().get(after)
+    assert response.get_data() == b"body { color: navy; }\n"
+    assert response.headers["Cache-Control"] == IMMUTABLE

@@ -10,7 +10,9 @@ The files under a hashed name are served from the bytes read at start-up, so tha
 promises is what it gives even if the file on disk changed since, and so that the response is
 not a stream and may be compressed (valuma_space/compression.py). The folder holds the app's
 own style sheets, scripts and icons (uploads live elsewhere); a file larger than
-`IN_MEMORY_LIMIT` is sent from disk instead, uncompressed.
+`IN_MEMORY_LIMIT` is sent from disk instead, uncompressed. Under the debugger (`flask valuma
+serve`) the folder is read again whenever a file in it changes, so an edited style sheet shows
+at the next reload without a restart.
 
 A name that is not hashed (`/static/css/site.css`) is served as Flask always did, revalidated on
 every use. A hashed name whose hash is not the current one (a page cached from before a
@@ -71,18 +73,14 @@ def _with_hash(name: str, short: str) -> str:
 class Manifest:
     """The static folder's files by their plain and their hashed names, read once."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
         self.by_name: dict[str, Asset] = {}
         self.by_hashed_name: dict[str, Asset] = {}
-        if not folder.is_dir():
-            return
-        for path in sorted(folder.rglob("*")):
-            relative = path.relative_to(folder)
-            if not path.is_file() or any(part.startswith(".") for part in relative.parts):
-                continue
+        self.signature = self._signature()
+        for path, name in self._files():
             content = path.read_bytes()
             digest = hashlib.sha256(content).hexdigest()
-            name = relative.as_posix()
             asset = Asset(
                 name=name,
                 hashed_name=hashed_name(name, digest),
@@ -93,6 +91,25 @@ class Manifest:
             )
             self.by_name[name] = asset
             self.by_hashed_name[asset.hashed_name] = asset
+
+    def _files(self) -> list[tuple[Path, str]]:
+        """Each file and its name under the folder, hidden ones (`.gitkeep`) left out."""
+        if self.folder is None or not self.folder.is_dir():
+            return []
+        found = []
+        for path in sorted(self.folder.rglob("*")):
+            relative = path.relative_to(self.folder)
+            if path.is_file() and not any(part.startswith(".") for part in relative.parts):
+                found.append((path, relative.as_posix()))
+        return found
+
+    def _signature(self) -> list[tuple[str, int, int]]:
+        stats = [(name, path.stat()) for path, name in self._files()]
+        return [(name, stat.st_mtime_ns, stat.st_size) for name, stat in stats]
+
+    def changed(self) -> bool:
+        """Whether a file was added, removed or edited since this manifest was read."""
+        return self._signature() != self.signature
 
     def lookup(self, filename: str) -> tuple[Asset | None, bool]:
         """The asset a requested name stands for, and whether the name is its current one."""
@@ -111,22 +128,30 @@ class Manifest:
 
 def init_app(app: Flask) -> None:
     folder = app.static_folder
-    manifest = Manifest(Path(folder) if folder else Path())
-    app.extensions[EXTENSION_KEY] = manifest
+    app.extensions[EXTENSION_KEY] = Manifest(Path(folder) if folder else None)
 
     @app.url_defaults
     def hashed_static_names(endpoint: str, values: dict[str, Any]) -> None:
         if endpoint != "static":
             return
-        asset = manifest.by_name.get(values.get("filename", ""))
+        asset = current_manifest().by_name.get(values.get("filename", ""))
         if asset is not None:
             values["filename"] = asset.hashed_name
 
     app.view_functions["static"] = serve_static
 
 
-def serve_static(filename: str) -> Response:
+def current_manifest() -> Manifest:
+    """The manifest read at start-up; under the debugger read again whenever a file changed,
+    so that a style sheet edited during development shows on the next reload."""
     manifest: Manifest = current_app.extensions[EXTENSION_KEY]
+    if current_app.debug and manifest.changed():
+        manifest = current_app.extensions[EXTENSION_KEY] = Manifest(manifest.folder)
+    return manifest
+
+
+def serve_static(filename: str) -> Response:
+    manifest = current_manifest()
     if filename not in manifest.by_name:
         asset, current = manifest.lookup(filename)
         if asset is not None:
