@@ -38,8 +38,14 @@ def create_app(config: Config | None = None) -> Flask:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
+    from valuma_space import assets, compression
+
+    # First, so that its after_request runs last (Flask runs them in reverse): it compresses the
+    # response as every other hook left it.
+    compression.init_app(app)
     _init_extensions(app)
     _register_blueprints(app)
+    assets.init_app(app)
 
     from valuma_space import cli, errors, i18n, security
     from valuma_space.auth.permissions import enforce_access

@@ -146,6 +146,8 @@ def stylesheet() -> Response:
     if request.args.get("v") == accent.lstrip("#"):
         response.cache_control.max_age = YEAR
         response.cache_control.public = True
+        # This address never gives other bytes: a reload need not even ask.
+        response.cache_control.immutable = True
     else:
         response.cache_control.no_cache = True
     return response
