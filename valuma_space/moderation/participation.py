@@ -15,16 +15,18 @@ says which comments it counts:
 
 Invited people are counted from the invitations (what the moderator told of them), registered
 people from their profiles: the two may differ for the same person, and the chart says so.
-Each function takes a fixed number of queries, however many comments there are.
+Each function takes a fixed number of queries, however many comments there are, and counts in
+the database: what comes back is a row per section, week, group or theme, never one per comment
+(the weeks are local ones, see `comments_per_local_week`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import ColumnElement, Integer, case, distinct, func, literal_column, select
 
 from valuma_space.auth.models import Role, User
 from valuma_space.choices import OrganisationType, Region
@@ -135,47 +137,125 @@ def _reach(user_column: Any, invitation_column: Any, workspace: Workspace) -> li
 
 
 def participation(workspace: Workspace) -> Participation:
-    """Everything the participation page shows: eleven queries."""
-    per_section_rows = db.session.execute(
-        select(Section, Page, func.count(Comment.id))
-        .join(Page, Page.id == Section.page_id)
-        .outerjoin(
-            Comment,
-            (Comment.section_id == Section.id) & policy.text_is_public_sql(),
+    """Everything the participation page shows: ten queries (nine without comments), each
+    returning a row per section, week, group or theme, never one per comment."""
+    # Counted per section apart from the sections' own (wide) rows; the same figures give the
+    # span of the comments, which bounds the weeks.
+    counted = (
+        select(
+            Comment.section_id,
+            func.count(Comment.id).label("comments"),
+            func.min(Comment.created_at).label("first"),
+            func.max(Comment.created_at).label("last"),
         )
-        .where(Section.workspace_id == workspace.id)
-        .group_by(Section.id, Page.id)
-        .order_by(Page.position, Section.position)
-    ).all()
-    per_section = [(section, page, count) for section, page, count in per_section_rows]
-    created = db.session.scalars(
-        select(Comment.created_at)
         .join(Section, Section.id == Comment.section_id)
         .where(Section.workspace_id == workspace.id, policy.text_is_public_sql())
+        .group_by(Comment.section_id)
+        .subquery()
     )
-    weeks: dict[date, int] = {}
-    zone = local_zone()
-    for moment in created:
-        local = moment.astimezone(zone).date()
-        monday = local - timedelta(days=local.weekday())
-        weeks[monday] = weeks.get(monday, 0) + 1
-    if weeks:  # weeks without comments show as zero, not as gaps
-        week = min(weeks)
-        while week < max(weeks):
-            weeks.setdefault(week, 0)
-            week += timedelta(days=7)
+    per_section_rows = db.session.execute(
+        select(
+            Section,
+            Page,
+            func.coalesce(counted.c.comments, 0),
+            counted.c.first,
+            counted.c.last,
+        )
+        .join(Page, Page.id == Section.page_id)
+        .outerjoin(counted, counted.c.section_id == Section.id)
+        .where(Section.workspace_id == workspace.id)
+        .order_by(Page.position, Section.position)
+    ).all()
+    per_section = [(section, page, count) for section, page, count, _, _ in per_section_rows]
+    firsts = [first for *_, first, _last in per_section_rows if first is not None]
+    lasts = [last for *_, last in per_section_rows if last is not None]
+    per_week = comments_per_local_week(workspace, min(firsts), max(lasts)) if firsts else []
     return Participation(
         by_organisation_type=_reach(
             User.organisation_type, Invitation.organisation_type, workspace
         ),
         by_region=_reach(User.region, Invitation.region, workspace),
         per_section=per_section,
-        per_week=sorted(weeks.items()),
+        per_week=per_week,
         least_discussed=sorted(
             per_section, key=lambda row: (row[2], row[1].position, row[0].position)
         )[:5],
         themes=themes_by_region(workspace),
         stances=stances_by_organisation(workspace),
+    )
+
+
+def local_week_starts(first: datetime, last: datetime) -> list[datetime]:
+    """The moments local weeks begin (Monday 00:00 in the study's time zone), from the week of
+    `first` to the one after the week of `last`: the boundaries of those weeks, aware."""
+    zone = local_zone()
+    monday = _monday(first.astimezone(zone).date())
+    end = _monday(last.astimezone(zone).date()) + timedelta(days=7)
+    starts = []
+    while monday <= end:
+        starts.append(datetime.combine(monday, time.min, tzinfo=zone))
+        monday += timedelta(days=7)
+    return starts
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def comments_per_local_week(
+    workspace: Workspace, first: datetime, last: datetime
+) -> list[tuple[date, int]]:
+    """Published comments whose text stands, per week in the study's time zone, from the week
+    of `first` to that of `last` (the earliest and latest such comment); weeks without comments
+    are there with zero, so that the chart shows no gaps. One query, a row per week with
+    comments.
+
+    A week is a local one: from Monday 00:00 in Helsinki to the next Monday 00:00, 7 × 24 hours
+    but for the weeks of a DST change (167 hours in March, 169 in October). SQLite has no time
+    zones, so the local calendar stays in Python: the local Mondays' midnights are turned into
+    UTC moments here (`zoneinfo` gives each its own offset, +02:00 in winter, +03:00 in
+    summer), and the query only compares each stored UTC moment with those boundaries
+    (`_week_of`) and counts per week with `GROUP BY`. A moment falls between the boundaries of
+    the week of its local date, so the figures are those of taking every comment's local date
+    in Python, as the page once did; this holds in any zone whose local date never runs
+    backwards (Helsinki turns its clocks at 03:00 and 04:00, far from midnight).
+
+    Why boundaries rather than grouping by UTC hour or 15-minute bucket and folding those into
+    local days: a bucket needs the timestamp as a number, which the two engines extract
+    differently (`strftime('%s')`, `EXTRACT(EPOCH …)`), and it returns a row per bucket with
+    comments, up to 24 a day. Comparing timestamps reads the same on both engines (SQLite's
+    stored text, always with six decimals, sorts as the moments do), is exact to the
+    microsecond, and returns a row per week. The database makes log₂(weeks) comparisons per
+    comment."""
+    starts = local_week_starts(first, last)
+    weeks = (
+        select(_week_of(Comment.created_at, starts, 0, len(starts) - 1).label("week"))
+        .select_from(Comment)
+        .join(Section, Section.id == Comment.section_id)
+        .where(
+            Section.workspace_id == workspace.id,
+            policy.text_is_public_sql(),
+            Comment.created_at >= starts[0],
+            Comment.created_at < starts[-1],
+        )
+        .subquery()
+    )
+    counts = dict(
+        db.session.execute(select(weeks.c.week, func.count()).group_by(weeks.c.week)).all()
+    )
+    return [(start.date(), counts.get(index, 0)) for index, start in enumerate(starts[:-1])]
+
+
+def _week_of(moment: Any, starts: list[datetime], low: int, high: int) -> ColumnElement[int]:
+    """The number of the week (`low` ≤ i < `high`) a moment known to fall between
+    `starts[low]` and `starts[high]` is in, as nested CASEs that halve the weeks at each
+    level: log₂(weeks) comparisons per comment, rather than one per week."""
+    if high - low == 1:
+        return literal_column(str(low), Integer)
+    middle = (low + high) // 2
+    return case(
+        (moment < starts[middle], _week_of(moment, starts, low, middle)),
+        else_=_week_of(moment, starts, middle, high),
     )
 
 
