@@ -3,7 +3,7 @@
     .venv/bin/python bench/participation.py [--comments 5000] [--requests 20]
 
 Seeds a fresh SQLite database with the demo and N more comments through the services (as
-bench/section_page.py seeds: random.seed(1), authors cycling through 50 participants, here
+bench/section_seed.py seeds: random.seed(1), authors cycling through 50 participants, here
 spread over the demo's sections and, by their creation time, over the ten weeks before now),
 signs the demo's moderator in through the real emailed-link flow and reads
 `/moderointi/osallistuminen` with the Flask test client: one warm-up request, then REQUESTS

@@ -26,7 +26,7 @@ from valuma_space.exports import services as export_services
 from valuma_space.extensions import db
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
-TEXT = "aluekehittämisen verkostoyhteistyö " * 8  # as in bench/section_page.py
+TEXT = "aluekehittämisen verkostoyhteistyö " * 8  # as in bench/section_seed.py
 COMMENTS = 400
 DECODERS = {"gzip": gzip.decompress, "br": brotli.decompress}
 # What differs from one rendering of a page to the next: the form's one-time key, and the CSRF
@@ -43,7 +43,7 @@ def _same_page(body: bytes) -> str:
 
 @pytest.fixture
 def big_section(app: Flask):
-    """One section with a large thread, shaped as bench/section_page.py builds its 1,000."""
+    """One section with a large thread, shaped as bench/section_seed.py builds its 1,000."""
     section = make_section(make_page(make_workspace("VALUMA"), "Tausta"), "Päätavoitteet")
     users = [
         make_user(f"osallistuja{n}@kunta{n % 7}.fi", display_name=f"Osallistuja {n}")

@@ -1,6 +1,6 @@
--- bench/section_cases.py's `writes` case: each wrk thread reads the section page, and every
+-- bench/section_page.py's `writes` case: each wrk thread reads the section page, and every
 -- 10th of its requests POSTs a new comment as the signed-in participant instead.
---   wrk -t2 -c8 -d10s -s bench/section_cases.lua http://HOST:PORT/ -- \
+--   wrk -t2 -c8 -d10s -s bench/section_page.lua http://HOST:PORT/ -- \
 --       READ_PATH POST_PATH CSRF_TOKEN COOKIE RUN_ID
 -- The CSRF token and the session cookie it belongs to come from a GET of the page made before
 -- the run (the token is bound to that session); each comment gets an idempotency key of its own.
