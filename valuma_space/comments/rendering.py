@@ -185,6 +185,20 @@ class BoundedCache:
             self._items.move_to_end(key)
             return item[1]
 
+    def get_many(self, wanted: list[tuple[object, object]]) -> list[Any]:
+        """`get` of each (key, version), under one lock: a thread asks for a thousand."""
+        found = []
+        with self._lock:
+            items = self._items
+            for key, version in wanted:
+                item = items.get(key)
+                if item is None or item[0] != version:
+                    found.append(None)
+                else:
+                    items.move_to_end(key)
+                    found.append(item[1])
+        return found
+
     def put(self, key: object, version: object, value: object, size: int) -> None:
         if size > self.max_bytes:
             return
@@ -407,10 +421,11 @@ def _render_pieces(
     rendered now (comments/_comment.html, one module for all of them) and stored."""
     result: dict[int, _Piece] = {}
     module = None
-    for entry in entries:
+    wanted = [((entry.comment.id, context), _fingerprint(entry)) for entry in entries]
+    for entry, (key, fingerprint), piece in zip(
+        entries, wanted, store.get_many(wanted), strict=True
+    ):
         comment_id = entry.comment.id
-        fingerprint = _fingerprint(entry)
-        piece = store.get((comment_id, context), fingerprint)
         if piece is None:
             if module is None:
                 module = current_app.jinja_env.get_template("comments/_comment.html").make_module(
@@ -431,7 +446,7 @@ def _render_pieces(
             )
             piece = _Piece(head, tail if marker else None)
             store.put(
-                (comment_id, context),
+                key,
                 fingerprint,
                 piece,
                 piece.size + sys.getsizeof(entry.comment.body_html) + 400,
@@ -456,9 +471,11 @@ class _Actions:
         state: ViewerState,
         accepts_comments: bool,
         usage: dict[int, list[str]],
+        stranger: bool = False,
     ) -> None:
+        """`stranger`: the actions as for a viewer who wrote none of the comments."""
         self.viewer = viewer if viewer is not None and viewer.is_authenticated else None
-        self.viewer_id = self.viewer.id if self.viewer is not None else None
+        self.viewer_id = self.viewer.id if self.viewer is not None and not stranger else None
         self.active = self.viewer is not None and accepts_comments
         self.agreed = state.agreed
         self.usage = usage
@@ -482,7 +499,9 @@ class _Actions:
         kind = (state.visibility, state.published, own)
         allowed = self.allowed.get(kind)
         if allowed is None:
-            allowed = self.allowed[kind] = policy.allowed_from(state, self.viewer) - {
+            # Not the viewer's own: asked as if no one's, which it is to a stranger too.
+            asked = state if own else state._replace(author_id=None)
+            allowed = self.allowed[kind] = policy.allowed_from(asked, self.viewer) - {
                 Action.MODERATE
             }
         if not allowed:
@@ -552,13 +571,14 @@ def _view(
 
 def _filled_for_stranger(rendered: RenderedThread, actions: _Actions) -> list[str]:
     """Segments and slots in turn, each slot as for a viewer with no part in its comment."""
-    stranger = _Actions(actions.viewer, ViewerState(frozenset(), False), actions.active, {})
+    stranger = _Actions(
+        actions.viewer, ViewerState(frozenset(), False), actions.active, {}, stranger=True
+    )
     pieces = [rendered.segments[0]]
+    states = rendered.states
     # Only visible comments have a slot: removed and pending ones take no actions.
     for comment_id, segment in zip(rendered.slots, rendered.segments[1:], strict=True):
-        pieces.append(
-            stranger.html(comment_id, rendered.states[comment_id]._replace(author_id=None))
-        )
+        pieces.append(stranger.html(comment_id, states[comment_id]))
         pieces.append(segment)
     return pieces
 
