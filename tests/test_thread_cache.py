@@ -70,7 +70,7 @@ def test_each_viewer_sees_their_own_actions_whoever_read_the_thread_first(
     assert fresh["pekka"].count('aria-pressed="true"') == 0
 
 
-def test_moderators_share_a_rendering_that_no_one_else_is_served(
+def test_moderators_share_a_rendering_and_a_waiting_comments_author_has_one_that_no_one_else_is_served(
     app: Flask, client: FlaskClient
 ) -> None:
     workspace = make_workspace()
@@ -96,6 +96,7 @@ def test_moderators_share_a_rendering_that_no_one_else_is_served(
 
     app.extensions.pop("valuma_thread_cache", None)
     for email in (
+        "pekka@kunta.fi",
         "mona@valuma.fi",
         "maija@kunta.fi",
         "visitor",
@@ -103,9 +104,9 @@ def test_moderators_share_a_rendering_that_no_one_else_is_served(
         "pekka@kunta.fi",
     ):
         assert _thread(clients.get(email, client), path) == fresh[email], email
-    # One rendering for the readers, one for the moderators; Pekka's, with his waiting
-    # comment, was made for him and not kept.
-    assert len(thread_cache()) == 2
+    # One rendering for the readers, one for the moderators, and Pekka's own, with his
+    # waiting comment, kept for him alone.
+    assert len(thread_cache()) == 3
     for email, html in fresh.items():
         moderator = email.endswith("@valuma.fi")
         assert "Salaisuus qx7" not in html  # a hidden text is read on the moderation page

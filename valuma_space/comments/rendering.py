@@ -7,7 +7,8 @@ viewers (the agree button's state, the author's own edit and delete links) is le
 cached HTML as marked slots, filled in once as for a stranger and then, per request, only for
 the viewer's own comments and those they agreed with, with plain string operations.
 Moderators share a rendering of their own, which holds what only they see. A participant with
-comments waiting for approval sees those too, in a rendering made for them and not kept."""
+comments waiting for approval sees those too, in a rendering kept for them alone (under their
+id), assembled from the same rendered comments."""
 
 from __future__ import annotations
 
@@ -524,20 +525,20 @@ class Audience(StrEnum):
     """All of it, waiting and removed comments with their texts, and the moderation links."""
 
 
-def _audience(viewer: User | None, state: ViewerState) -> Audience | None:
-    """None for a participant with comments here that only they (and moderators) see: their
-    thread is their own, rendered for them and not kept."""
+def _audience(viewer: User | None, state: ViewerState) -> str:
+    """An Audience, or for a participant with comments here that only they (and moderators)
+    see, an audience of one: their thread is theirs alone, kept under their id."""
     if viewer is None or not viewer.is_authenticated:
         return Audience.READERS
     if viewer.is_moderator:
         return Audience.MODERATORS
-    return None if state.has_private else Audience.READERS
+    return f"author:{viewer.id}" if state.has_private else Audience.READERS
 
 
 def _cache_key(
-    section: Section, order: Order, locale: str, accepts_comments: bool, audience: Audience
+    section: Section, order: Order, locale: str, accepts_comments: bool, audience: str
 ) -> tuple:
-    return (section.id, locale, order.value, accepts_comments, audience.value)
+    return (section.id, locale, order.value, accepts_comments, str(audience))
 
 
 def _version(section: Section) -> tuple:
@@ -596,10 +597,8 @@ def thread_html(
     many this viewer does; without `full`, only its first FIRST_THREADS threads."""
     state = viewer_state(section, viewer)
     audience = _audience(viewer, state)
-    rendered = None
-    if audience is not None:
-        key = _cache_key(section, order, locale, accepts_comments, audience)
-        rendered = cache.get(key, _version(section))
+    key = _cache_key(section, order, locale, accepts_comments, audience)
+    rendered = cache.get(key, _version(section))
     if rendered is None:
         rendered = render_thread(
             section,
@@ -608,8 +607,7 @@ def thread_html(
             None if audience == Audience.READERS else viewer,
             pieces=cache.comments,
         )
-        if audience is not None:
-            cache.put(key, _version(section), rendered)
+        cache.put(key, _version(section), rendered)
     return _view(rendered, viewer, state, accepts_comments, full)
 
 
@@ -629,11 +627,8 @@ def threads_html(
     renderings: dict[int, RenderedThread] = {}
     missing: list[Section] = []
     for section in sections:
-        audience = audiences[section.id]
-        rendered = None
-        if audience is not None:
-            key = _cache_key(section, order, locale, accepts(section), audience)
-            rendered = cache.get(key, _version(section))
+        key = _cache_key(section, order, locale, accepts(section), audiences[section.id])
+        rendered = cache.get(key, _version(section))
         if rendered is None:
             missing.append(section)
         else:
@@ -659,13 +654,11 @@ def threads_html(
                 agreeing={c.id: agreeing[c.id] for c in own if c.id in agreeing},
                 pieces=cache.comments,
             )
-            audience = audiences[section.id]
-            if audience is not None:
-                cache.put(
-                    _cache_key(section, order, locale, accepts(section), audience),
-                    _version(section),
-                    rendered,
-                )
+            cache.put(
+                _cache_key(section, order, locale, accepts(section), audiences[section.id]),
+                _version(section),
+                rendered,
+            )
             renderings[section.id] = rendered
     return {
         section.id: _view(
