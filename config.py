@@ -85,8 +85,9 @@ class Config:
         self.MAIL_TIMEOUT = _int(env, "MAIL_TIMEOUT", 10)
         self.DISCUSSION_POLL_SECONDS = _int(env, "DISCUSSION_POLL_SECONDS", 20)
         self.NOTIFY_BUNDLE_MINUTES = _int(env, "NOTIFY_BUNDLE_MINUTES", 15)
-        # Each worker keeps the rendered threads of the discussions read, up to this much.
-        self.THREAD_CACHE_MB = _int(env, "THREAD_CACHE_MB", 64)
+        # Each worker keeps the rendered threads of the discussions read, up to this much: with
+        # the app itself (about 85 MB) a worker stays well under 150 MB.
+        self.THREAD_CACHE_MB = _int(env, "THREAD_CACHE_MB", 32)
         # A button on the moderation page that sends the digests at once, for trying them out.
         self.DIGEST_BUTTON = _bool(env.get("DIGEST_BUTTON"), default=self.DEBUG)
         # The outbox decides where mail goes (see mail/transports.py), never Flask-Mail's own

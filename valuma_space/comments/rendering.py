@@ -223,7 +223,7 @@ class ThreadCache:
     comments.
     """
 
-    def __init__(self, max_bytes: int = 64 * 1024 * 1024) -> None:
+    def __init__(self, max_bytes: int = 32 * 1024 * 1024) -> None:
         self.threads = BoundedCache(max_bytes // 2)
         self.comments = BoundedCache(max_bytes - max_bytes // 2)
 
