@@ -23,7 +23,7 @@ from valuma_space.workspaces.models import Workspace
 def thread_cache() -> ThreadCache:
     cache = current_app.extensions.get("valuma_thread_cache")
     if cache is None:
-        megabytes = current_app.config.get("THREAD_CACHE_MB", 32)
+        megabytes = current_app.config["THREAD_CACHE_MB"]
         cache = current_app.extensions.setdefault(
             "valuma_thread_cache", ThreadCache(megabytes * 1024 * 1024)
         )

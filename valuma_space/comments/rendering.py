@@ -223,7 +223,7 @@ class ThreadCache:
     comments.
     """
 
-    def __init__(self, max_bytes: int = 32 * 1024 * 1024) -> None:
+    def __init__(self, max_bytes: int) -> None:
         self.threads = BoundedCache(max_bytes // 2)
         self.comments = BoundedCache(max_bytes - max_bytes // 2)
 
@@ -365,7 +365,8 @@ def render_thread(
     viewer: User | None = None,
     comments: list[ThreadComment] | None = None,
     agreeing: dict[int, list[User]] | None = None,
-    pieces: BoundedCache | None = None,
+    *,
+    pieces: BoundedCache,
 ) -> RenderedThread:
     """The thread as `viewer` may see it; None renders the public view, which may be cached.
     A page of several sections passes the comments and agreements it loaded for all at once.
@@ -381,8 +382,7 @@ def render_thread(
     groups = group_threads(entries)
     moderator_view = viewer is not None and viewer.is_moderator
     context = (locale, moderator_view, section.slug, section.heading, section.version)
-    store = pieces if pieces is not None else BoundedCache(0)
-    rendered = _render_pieces(section, entries, context, store, moderator_view)
+    rendered = _render_pieces(section, entries, context, pieces, moderator_view)
     assembly = _Assembly()
     for index, group in enumerate(groups):
         if index == FIRST_THREADS:
