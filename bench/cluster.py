@@ -93,6 +93,18 @@ def procfile() -> dict[str, str]:
     return commands
 
 
+def units_match_procfile() -> list[str]:
+    """The Procfile lines that deploy/systemd/'s units do not run as written (empty: none)."""
+    commands = procfile()
+    drifted = []
+    for name in ("web", "worker"):
+        unit = (ROOT / "deploy" / "systemd" / f"valuma-{name}@.service").read_text()
+        match = re.search(r"^ExecStart=/bin/sh -c 'exec (.+)'$", unit, re.M)
+        if match is None or match.group(1).replace("$$", "$") != commands[name]:
+            drifted.append(name)
+    return drifted
+
+
 def worker_command() -> str:
     """The worker process: the Procfile's `worker` line (the mail sender until the task queue's
     `flask --app wsgi valuma worker` lands there)."""
@@ -751,8 +763,6 @@ class Cluster:
             "MAIL_DEFAULT_SENDER": "VALUMA Space <valuma@cluster.example>",
             "REDIS_URL": redis_url,
             "RATELIMIT_STORAGE_URI": redis_url,
-            "THREAD_CACHE": "redis",
-            "TASK_QUEUE_URL": redis_url,
             "UPLOAD_DIR": str(uploads),
             "LOGIN_RATE_PER_IP": f"{LOGIN_LIMIT} per 10 minutes",
             "WEB_CONCURRENCY": "2",
@@ -1011,6 +1021,13 @@ class Cluster:
                 f"load latency: p50 {1000 * ordered[len(ordered) // 2]:.0f} ms, "
                 f"p99 {1000 * ordered[int(len(ordered) * 0.99)]:.0f} ms"
             )
+        drifted = units_match_procfile()
+        print(
+            "Procfile and deploy/systemd units: "
+            + ("the same commands" if not drifted else "DIFFER for " + ", ".join(drifted))
+        )
+        if drifted:
+            self.failures.append("systemd units differ from the Procfile")
         retried = self.retried_upstreams()
         print(f"nginx retried on another server: {retried} requests")
         ok_visible = all(ok for ok, _ in visibility)
