@@ -888,7 +888,10 @@ class Cluster:
                     with lock:
                         failed_sign_ins.append(address)
 
-        threads = [threading.Thread(target=sign_in_all, args=(people[i::10],)) for i in range(10)]
+        threads = [
+            threading.Thread(daemon=True, target=sign_in_all, args=(people[i::10],))
+            for i in range(10)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -900,12 +903,16 @@ class Cluster:
         # the load, with the restarts in it
         log(f"load: {args.participants} participants and a moderator for {args.minutes:g} min")
         load_threads = [
-            threading.Thread(target=participant, args=(c, load, n + 1, random.Random(n)))
+            threading.Thread(
+                daemon=True, target=participant, args=(c, load, n + 1, random.Random(n))
+            )
             for n, c in enumerate(clients)
         ]
         load_threads.append(
             threading.Thread(
-                target=moderator, args=(moderator_client, load, random.Random(99), args.minutes)
+                daemon=True,
+                target=moderator,
+                args=(moderator_client, load, random.Random(99), args.minutes),
             )
         )
         began = time.monotonic()
@@ -943,7 +950,10 @@ class Cluster:
         again = [Client(self.nginx_port, c.source, stats) for c, _ in people_again]
         again_threads = [
             threading.Thread(
-                target=lambda c=c, a=a: sign_in(c, a, self.sink, mails) or failed_sign_ins.append(a)
+                daemon=True,
+                target=lambda c=c, a=a: (
+                    sign_in(c, a, self.sink, mails) or failed_sign_ins.append(a)
+                ),
             )
             for c, (_, a) in zip(again, people_again, strict=True)
         ]
@@ -987,8 +997,10 @@ class Cluster:
         # sign-in mails
         time.sleep(2)
         asked = dict(mails.asked)
-        delivered_once = sum(1 for a, n in asked.items() if len(self.sink.sign_in_links(a)) == n)
-        duplicated_mails = sum(1 for a, n in asked.items() if len(self.sink.sign_in_links(a)) > n)
+        # Per request: an address asked for twice must have exactly two mails.
+        received = {a: len(self.sink.sign_in_links(a)) for a in asked}
+        delivered_once = sum(n for a, n in asked.items() if received[a] == n)
+        duplicated_mails = sum(received[a] - n for a, n in asked.items() if received[a] > n)
         requested = sum(asked.values())
 
         scaling = self.scaling(clients[0]) if args.scale_rounds > 0 else None
@@ -1028,8 +1040,7 @@ class Cluster:
         )
         if drifted:
             self.failures.append("systemd units differ from the Procfile")
-        retried = self.retried_upstreams()
-        print(f"nginx retried on another server: {retried} requests")
+        print(self.retried_upstreams())
         ok_visible = all(ok for ok, _ in visibility)
         if ok_visible:
             print(f"cross-server visibility: ok ({visibility[0][1]}; {len(visibility)} checks)")
@@ -1060,7 +1071,7 @@ class Cluster:
             self.print_tracebacks()
         if not ok_visible:
             self.failures.append("cross-server visibility")
-        if delivered_once != len(asked) or duplicated_mails or mails.links_worked != requested:
+        if delivered_once != requested or duplicated_mails or mails.links_worked != requested:
             self.failures.append("sign-in mails")
         if first_refused != LOGIN_LIMIT + 1:
             self.failures.append(
@@ -1072,9 +1083,22 @@ class Cluster:
         print("all checks passed")
         return 0
 
-    def retried_upstreams(self) -> int:
-        path = self.workdir / "nginx" / "access.log"
-        return sum(1 for line in path.read_text().splitlines() if re.search(r"upstream=\S+,", line))
+    def retried_upstreams(self) -> str:
+        """What nginx sent to a second server, and why the first failed (its error log)."""
+        prefix = self.workdir / "nginx"
+        methods: Counter = Counter()
+        for line in (prefix / "access.log").read_text().splitlines():
+            if re.search(r"upstream=\S+,", line):
+                methods[line.split('"', 2)[1].split(" ", 1)[0]] += 1
+        errors = (prefix / "error.log").read_text()
+        reset = errors.count("Connection reset by peer")
+        refused = errors.count("(111: Connection refused)")
+        by_method = ", ".join(f"{m} {n}" for m, n in sorted(methods.items())) or "none"
+        return (
+            f"nginx retried on another server: {sum(methods.values())} requests ({by_method}); "
+            f"first server reset the connection {reset} times (queued in a stopping gunicorn, "
+            f"never read), refused it {refused} times"
+        )
 
     def print_tracebacks(self) -> None:
         for process in self.processes:
@@ -1169,12 +1193,26 @@ class Cluster:
         lines.append(
             f"ratio: {statistics.median(ratios):.2f} (3 servers / 1 server, median over rounds of the same round's pair)"
         )
-        total = statistics.median(c["machine"] for c in cpu[3])
+        cores = os.cpu_count() or 1
+        three = {k: statistics.median(c[k] for c in cpu[3]) for k in cpu[3][0]}
+        rate3 = statistics.median(r["rate"] for r in results[3])
+        per_request = {k: 1000 * three[k] / rate3 for k in ("gunicorn", "postgres", "nginx")}
+        ours = three["gunicorn"] + three["postgres"] + three["nginx"] + three["wrk"]
+        ceiling = 1000 * cores / sum(per_request.values())
         lines.append(
-            f"on {os.cpu_count()} cores: with 3 servers the machine was {100 * total / os.cpu_count():.0f}% busy; "
-            "the servers share the same cores, so a third more processes add no CPU: throughput is bound "
-            "by CPU (gunicorn's Python rendering, then PostgreSQL), not by the number of servers. More "
-            "servers pay off on more machines (or cores), sharing PostgreSQL and Redis."
+            f"CPU per request with 3 servers: gunicorn {per_request['gunicorn']:.1f} ms, "
+            f"postgres {per_request['postgres']:.1f} ms, nginx {per_request['nginx']:.1f} ms: "
+            f"{cores} cores could serve at most {ceiling:.0f} req/s of this mix, however many "
+            f"servers share them"
+        )
+        lines.append(
+            f"what limits scaling here: CPU. The machine was {100 * three['machine'] / cores:.0f}% "
+            f"busy with 3 servers ({ours:.2f} cores ours, {max(0.0, three['machine'] - ours):.2f} "
+            "other processes on the machine); the three servers run on the same cores as one, "
+            "so a third more worker processes only share them (any ratio above 1 comes from "
+            "overlapping one worker's waits for PostgreSQL with another's rendering, or from "
+            "taking a larger share of a machine others use too). Servers on machines of their "
+            "own add their cores, sharing PostgreSQL and Redis."
         )
         return "\n".join(lines)
 
