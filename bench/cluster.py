@@ -1043,7 +1043,11 @@ class Cluster:
         print(self.retried_upstreams())
         ok_visible = all(ok for ok, _ in visibility)
         if ok_visible:
-            print(f"cross-server visibility: ok ({visibility[0][1]}; {len(visibility)} checks)")
+            print(f"cross-server visibility: ok ({visibility[0][1]})")
+            print(
+                f"  {len(visibility)} checks, each on the next read: under load after the restart, "
+                "after the load, and after the load the other way round (" + visibility[-1][1] + ")"
+            )
         else:
             print(
                 "cross-server visibility: FAILED ("
@@ -1247,6 +1251,9 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the database and the logs")
     args = parser.parse_args()
     cluster = Cluster(args)
+    # Ctrl+C, and SIGTERM, stop the run with its tear-down (even when started in the background,
+    # where the shell has SIGINT ignored).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         return cluster.run()
