@@ -88,6 +88,12 @@ class Config:
         # Each worker keeps the rendered threads of the discussions read, up to this much: with
         # the app itself (about 85 MB) a worker stays well under 150 MB.
         self.THREAD_CACHE_MB = _int(env, "THREAD_CACHE_MB", 32)
+        # The task queue: empty means a SQLite file in the instance folder, served by the
+        # development server's own worker threads; redis://… for several servers and workers.
+        self.TASK_QUEUE_URL = env.get("TASK_QUEUE_URL") or ""
+        self.TASK_QUEUE_NAME = env.get("TASK_QUEUE_NAME") or "valuma"
+        # Digests go out each day from this hour on (Helsinki time).
+        self.DIGEST_HOUR = _int(env, "DIGEST_HOUR", 7)
         # A button on the moderation page that sends the digests at once, for trying them out.
         self.DIGEST_BUTTON = _bool(env.get("DIGEST_BUTTON"), default=self.DEBUG)
         # The outbox decides where mail goes (see mail/transports.py), never Flask-Mail's own
@@ -125,6 +131,8 @@ class TestingConfig(Config):
         self.SQLALCHEMY_DATABASE_URI = env.get("TEST_DATABASE_URL") or "sqlite://"
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.MAIL_SERVER = None
+        # Nothing consumes it unless a test starts a worker (tests/test_task_queue.py).
+        self.TASK_QUEUE_URL = "memory://"
 
 
 class ProductionConfig(Config):

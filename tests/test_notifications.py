@@ -636,11 +636,6 @@ def test_the_development_digest_button(app: Flask, section, people) -> None:
     assert refused.status_code == 403
 
 
-@pytest.mark.postgres
-@pytest.mark.skipif(
-    not __import__("os").environ.get("TEST_DATABASE_URL"),
-    reason="several senders at once are a PostgreSQL feature (FOR UPDATE SKIP LOCKED)",
-)
 def test_two_senders_at_once_send_each_notification_mail_once(
     app: Flask, smtp: SmtpServer, section
 ) -> None:

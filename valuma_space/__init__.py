@@ -128,8 +128,15 @@ def _init_extensions(app: Flask) -> None:
         login,  # noqa: F401  (registers the user loader)
         mailing,  # noqa: F401
     )
+
+    # The task queue's jobs and schedule, registered as their modules are imported.
+    from valuma_space.mail import sender  # noqa: F401
+    from valuma_space.notifications import (
+        digests,  # noqa: F401
+        subscribers,  # noqa: F401
+    )
     from valuma_space.notifications import mail as notification_mail  # noqa: F401
-    from valuma_space.notifications import subscribers  # noqa: F401
+    from valuma_space.tasks import queue  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import signal
-import threading
+import logging
 from datetime import datetime
 
 import click
@@ -18,7 +17,8 @@ from valuma_space.comments.models import CommentKind, TriageStatus, Visibility
 from valuma_space.exports.formats import FORMATS
 from valuma_space.extensions import db
 from valuma_space.i18n import local_zone
-from valuma_space.mail.sender import deliver_due, run_sender, start_background_sender
+from valuma_space.mail.sender import deliver_due
+from valuma_space.tasks.queue import queue_for
 
 valuma = AppGroup("valuma", help="VALUMA Space administration.")
 
@@ -77,13 +77,19 @@ def demo(rebuild: bool, yes: bool) -> None:
 @valuma.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option(
+    "--no-worker", is_flag=True, help="Run no task worker here (another process runs `worker`)."
+)
 @with_appcontext
-def serve(host: str, port: int) -> None:
-    """Serve the app for development (production uses gunicorn: see README)."""
+def serve(host: str, port: int, no_worker: bool) -> None:
+    """Serve the app for development, with the task queue's worker in threads of this process
+    (production uses gunicorn and `worker` processes: see README)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     app.config["DEVELOPMENT_SERVER"] = True  # with the development configuration: /dev/posti
-    # Development sends mail from a thread of this process; production runs `send-mail`.
-    stop = start_background_sender(app)
+    consumer = None
+    if not no_worker:
+        consumer = queue_for(app).consumer(threads=2, scheduler=True, embedded=True)
+        consumer.start()
     click.echo(f"VALUMA Space: http://{host}:{port}/  (Ctrl+C stops)")
     if not app.config.get("MAIL_SERVER"):
         click.echo(
@@ -92,37 +98,48 @@ def serve(host: str, port: int) -> None:
     try:
         run_simple(host, port, app, threaded=True, use_reloader=False)
     finally:
-        stop.set()
+        if consumer is not None:
+            consumer.stop(graceful=True)
+
+
+@valuma.command("worker")
+@click.option("--threads", default=4, show_default=True, help="Tasks run at once.")
+@click.option(
+    "--no-scheduler",
+    is_flag=True,
+    help="Start no periodic work here (by default every worker schedules; that is safe).",
+)
+@with_appcontext
+def worker(threads: int, no_scheduler: bool) -> None:
+    """Run the task queue's worker: mail, digests and other background work (production runs
+    one or more, on any server; SIGTERM lets running tasks finish, for up to 30 seconds)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    consumer = queue_for(app).consumer(threads=threads, scheduler=not no_scheduler, embedded=False)
+    consumer.run()
 
 
 @valuma.command("send-mail")
-@click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
-@click.option("--poll", default=1.0, show_default=True, help="Seconds between rounds.")
+@click.option("--once", is_flag=True, help="Accepted for older scripts: every run is one round.")
 @with_appcontext
-def send_mail(once: bool, poll: float) -> None:
-    """Deliver the outbox (production runs this as its own process; several may run at once)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if once:
-        report = deliver_due()
-        click.echo(
-            f"sent {report.sent}, to retry {report.retried}, given up {report.given_up},"
-            f" nothing left to send {report.dropped}"
-        )
-        return
-    stop = threading.Event()
-    for signal_number in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signal_number, lambda *_: stop.set())
-    click.echo("Delivering the outbox; SIGTERM or Ctrl+C stops.")
-    run_sender(app, stop, poll)
+def send_mail(once: bool) -> None:
+    """Deliver what is due now, then exit (the workers do this by themselves; this is for
+    emptying the outbox by hand)."""
+    report = deliver_due()
+    click.echo(
+        f"sent {report.sent}, to retry {report.retried}, given up {report.given_up},"
+        f" nothing left to send {report.dropped}"
+    )
 
 
 @valuma.command("send-digests")
 @with_appcontext
 def send_digests_command() -> None:
-    """Queue the daily and weekly digests that are due (run it from cron, e.g. every morning).
+    """Queue the daily and weekly digests that are due now (the workers do this each day from
+    DIGEST_HOUR by themselves).
 
     Running it again, or twice at once, sends nobody a second digest for the same day or week;
-    `send-mail` delivers them.
+    the workers deliver them.
     """
     from valuma_space.notifications.digests import queue_digests
 

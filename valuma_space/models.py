@@ -15,6 +15,7 @@ from valuma_space.modeldesign.models import (
 )
 from valuma_space.moderation.models import ModerationLogEntry, ModeratorNote, Report
 from valuma_space.notifications.models import Digest, Notification
+from valuma_space.tasks.models import Job
 from valuma_space.workspaces.models import Invitation, Phase, Workspace
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "Criterion",
     "Digest",
     "Invitation",
+    "Job",
     "LinkToken",
     "ModerationLogEntry",
     "ModeratorNote",

@@ -12,12 +12,14 @@ from sqlalchemy import func, select
 from valuma_space.extensions import db
 from valuma_space.mail.models import MailKind, OutboxMessage, OutboxStatus
 from valuma_space.mail.transports import OutgoingMail
+from valuma_space.tasks.queue import wake
 
 
 def enqueue(
     kind: MailKind, recipient: str, locale: str, next_url: str = "/", user_id: int | None = None
 ) -> OutboxMessage:
-    """Add a mail to the outbox, in the caller's transaction."""
+    """Add a mail to the outbox, in the caller's transaction; a worker sends it once that
+    commits."""
     message = OutboxMessage(
         kind=kind,
         recipient=recipient,
@@ -27,6 +29,7 @@ def enqueue(
     )
     db.session.add(message)
     db.session.flush()
+    wake("mail.deliver")
     return message
 
 

@@ -1,28 +1,29 @@
-"""Delivering the outbox with retries and back-off: the sender's loop, which owns its
-transactions (the only module outside requests and commands that commits).
+"""Delivering the outbox with retries and back-off, in the task queue's workers: a round owns
+its transactions (with the task queue, the only code outside requests and commands that commits).
 
 `deliver_due` composes and sends due mail, creating a link's token at the moment its mail
-leaves, so that a mail delayed by a broken server still gives its full lifetime. On PostgreSQL
-rows are claimed with FOR UPDATE SKIP LOCKED, so any number of `flask valuma send-mail`
-processes can run at once without sending a mail twice.
+leaves, so that a mail delayed by a broken server still gives its full lifetime. Rows are claimed
+with FOR UPDATE SKIP LOCKED on PostgreSQL and a conditional UPDATE on both engines, so any
+number of workers can deliver at once without sending a mail twice. The commit that writes an
+outbox row wakes a worker (mail/outbox.py); a sweep each minute catches what a wake-up missed.
 """
 
 from __future__ import annotations
 
 import logging
 import smtplib
-import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import Flask, current_app
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import func, select, update
 
 from valuma_space.db import utcnow
 from valuma_space.extensions import db
 from valuma_space.mail.models import OutboxMessage, OutboxStatus
 from valuma_space.mail.outbox import COMPOSERS, DISCARDERS, ROUND_HOOKS
 from valuma_space.mail.transports import OutgoingMail, PermanentFailure, transport_for
+from valuma_space.tasks.queue import current_queue, every_minute, periodic, wake_task
 from valuma_space.validators import is_single_line
 
 log = logging.getLogger(__name__)
@@ -76,14 +77,33 @@ def _lease(config: dict) -> timedelta:
 def _prepare_next(moment: datetime) -> tuple[int, OutgoingMail | str] | None:
     """Step one, in a short transaction: claim the next due mail, compose it (creating its
     link's token) and lease it, then commit, so that the link works before the mail arrives.
-    Returns the row's id and the mail, or instead of the mail what became of the row: "dropped"
-    (nothing left to say) or "given_up" (it could not be written)."""
+    Returns the row's id and the mail, or instead of the mail what became of the row: "taken"
+    (another sender claimed it first), "dropped" (nothing left to say) or "given_up" (it could
+    not be written)."""
     message = _claim_next(moment)
     if message is None:
         db.session.rollback()
         return None
     message_id = message.id
-    message.attempts += 1
+    # The lease is taken with a conditional UPDATE: on SQLite, which has no SKIP LOCKED, two
+    # senders may read the same row, and only the first one's update matches.
+    claimed = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.next_attempt_at == message.next_attempt_at,
+        )
+        .values(
+            attempts=OutboxMessage.attempts + 1,
+            next_attempt_at=moment + _lease(current_app.config),
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
+        db.session.rollback()
+        return message_id, "taken"
+    db.session.refresh(message)
     try:
         outgoing = _compose(message, moment)
     except Exception as error:  # a mail that cannot be written never will be: set it aside
@@ -93,7 +113,6 @@ def _prepare_next(moment: datetime) -> tuple[int, OutgoingMail | str] | None:
         message.status = OutboxStatus.DROPPED
         db.session.commit()
         return message_id, "dropped"
-    message.next_attempt_at = moment + _lease(current_app.config)
     db.session.commit()
     return message_id, outgoing
 
@@ -161,6 +180,8 @@ def deliver_due(now: datetime | None = None, limit: int = 500) -> DeliveryReport
         if prepared is None:
             break
         message_id, outgoing = prepared
+        if outgoing == "taken":  # another sender has it
+            continue
         if outgoing == "dropped":
             report.dropped += 1
             continue
@@ -185,22 +206,27 @@ def deliver_due(now: datetime | None = None, limit: int = 500) -> DeliveryReport
     return report
 
 
-def run_sender(app: Flask, stop: threading.Event, poll_seconds: float = 1.0) -> None:
-    """Deliver due mail until `stop` is set: the body of `flask valuma send-mail` and of the
-    development server's in-process sender."""
-    while not stop.is_set():
-        try:
-            with app.app_context():
-                deliver_due()
-        except Exception:  # the loop must outlive a bad moment of the database
-            log.exception("mail sender: delivery round failed")
-        stop.wait(poll_seconds)
+@wake_task("mail.deliver")
+def deliver_on_wake() -> DeliveryReport:
+    """Run by a worker after a commit that wrote outbox rows. A mail that must be tried again
+    soon gets a wake-up at its time; later ones wait for the minute's sweep."""
+    report = deliver_due()
+    if report.retried:
+        due = db.session.scalar(
+            select(func.min(OutboxMessage.next_attempt_at)).where(
+                OutboxMessage.status == OutboxStatus.PENDING
+            )
+        )
+        db.session.rollback()
+        if due is not None:
+            delay = (due - utcnow()).total_seconds()
+            if delay < 60:
+                current_queue().send_wake("mail.deliver", max(delay, 0.1))
+    return report
 
 
-def start_background_sender(app: Flask, poll_seconds: float = 1.0) -> threading.Event:
-    stop = threading.Event()
-    thread = threading.Thread(
-        target=run_sender, args=(app, stop, poll_seconds), name="mail-sender", daemon=True
-    )
-    thread.start()
-    return stop
+@periodic("mail.sweep", every_minute)
+def deliver_each_minute(now: datetime) -> DeliveryReport:
+    """Catches what a wake-up missed (the queue was down, a worker died mid-round), retries that
+    fell due, and notification bundles that became due (the round's hooks gather them)."""
+    return deliver_due()

@@ -1,8 +1,10 @@
 """Digests: what is new for one person since their previous digest, daily or weekly.
 
-`queue_digests` is what `flask valuma send-digests` runs from cron. A digest row per person and
-period (a Helsinki day, or an ISO week) makes a second run, or two runs at once, send nothing
-twice; a period with nothing new sends nothing and leaves the next digest to tell it all.
+`queue_digests` runs as a job each day from `DIGEST_HOUR` (Helsinki time) on, started by the task
+queue's schedulers (`schedule_digests`: the job's key is the day, so two schedulers make one
+job), and from `flask valuma send-digests`. A digest row per person and period (a Helsinki day,
+or an ISO week) makes a second run, or two runs at once, send nothing twice; a period with
+nothing new sends nothing and leaves the next digest to tell it all.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import joinedload
 
@@ -24,6 +27,7 @@ from valuma_space.mail.models import MailKind
 from valuma_space.mail.outbox import enqueue
 from valuma_space.materials.models import Page, Section, SectionVersion
 from valuma_space.notifications.models import Digest
+from valuma_space.tasks import queue as tasks
 
 TOP_AGREED = 3
 MODERATOR_REPLIES = 5
@@ -132,3 +136,23 @@ def queue_digests(now: datetime | None = None) -> Iterator[User]:
             user.digest_since = now
             db.session.flush()
             yield user
+
+
+@tasks.job("notifications.digests", lease_seconds=1800)
+def send_digests() -> int:
+    """The day's digests, committed a person at a time: a run stopped halfway keeps what it
+    queued, and the next run carries on without sending anyone a second digest."""
+    count = 0
+    for _person in queue_digests():
+        db.session.commit()
+        count += 1
+    return count
+
+
+@tasks.periodic("notifications.digests", tasks.every_minute)
+def schedule_digests(now: datetime) -> bool:
+    """From the digest hour on, the day's digest job, once: its key is the Helsinki date."""
+    local = now.astimezone(local_zone())
+    if local.hour < current_app.config["DIGEST_HOUR"]:
+        return False
+    return tasks.enqueue("notifications.digests", key=f"digests:{local.date().isoformat()}")

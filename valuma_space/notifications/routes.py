@@ -122,7 +122,7 @@ def names() -> Response:
 @bp.post("/moderointi/koosteet")
 @access(Access.MODERATOR)
 def send_digests_now() -> Response:
-    """For trying digests out in development; production sends them from cron."""
+    """For trying digests out in development; otherwise the daily job sends them."""
     if not current_app.config["DIGEST_BUTTON"]:
         abort(404)
     if SendDigestsForm().validate_on_submit():
