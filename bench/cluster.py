@@ -106,8 +106,8 @@ def units_match_procfile() -> list[str]:
 
 
 def worker_command() -> str:
-    """The worker process: the Procfile's `worker` line (the mail sender until the task queue's
-    `flask --app wsgi valuma worker` lands there)."""
+    """The worker process: the Procfile's `worker` line, the task queue's worker (mail,
+    digests, background jobs, with its scheduler)."""
     return procfile()["worker"]
 
 
@@ -763,6 +763,7 @@ class Cluster:
             "MAIL_DEFAULT_SENDER": "VALUMA Space <valuma@cluster.example>",
             "REDIS_URL": redis_url,
             "RATELIMIT_STORAGE_URI": redis_url,
+            "TASK_QUEUE_URL": redis_url,
             "UPLOAD_DIR": str(uploads),
             "LOGIN_RATE_PER_IP": f"{LOGIN_LIMIT} per 10 minutes",
             "WEB_CONCURRENCY": "2",
@@ -1033,6 +1034,14 @@ class Cluster:
                 f"load latency: p50 {1000 * ordered[len(ordered) // 2]:.0f} ms, "
                 f"p99 {1000 * ordered[int(len(ordered) * 0.99)]:.0f} ms"
             )
+        outbox = dict(self.query("SELECT status, count(*) FROM outbox_messages GROUP BY status"))
+        jobs = dict(self.query("SELECT state, count(*) FROM jobs GROUP BY state"))
+        print(
+            "outbox: "
+            + (", ".join(f"{n} {status}" for status, n in sorted(outbox.items())) or "empty")
+            + "; jobs: "
+            + (", ".join(f"{n} {state}" for state, n in sorted(jobs.items())) or "none")
+        )
         drifted = units_match_procfile()
         print(
             "Procfile and deploy/systemd units: "
