@@ -632,13 +632,23 @@ def cross_server(client: Client, ports: list[int], slug: str, load: Load) -> tup
     return True, f"posted via :{first}, seen via " + ", ".join(f":{p}" for p in others)
 
 
-def limit_across(nginx_port: int, ports: list[int], prefix: Path) -> tuple[int | None, Counter]:
-    """One client (its own source address) asks nginx for 3x the limit's sign-in links, each
-    for another address; returns the number of the first refused request and which servers
-    answered (from nginx's access log)."""
+@dataclass
+class LimitResult:
+    first_refused: int | None
+    refused: int
+    sent: int
+    accepted_by: Counter
+    """Which server answered each accepted request (from nginx's access log)."""
+    refused_by: Counter
+
+
+def limit_across(nginx_port: int, prefix: Path) -> LimitResult:
+    """One client (its own source address) asks nginx for 3x the limit's sign-in links, and
+    one more, each for another address (so that only the per-client limit applies)."""
     source = "127.0.0.250"
     client = Client(nginx_port, source, None)
     first_refused = None
+    statuses = []
     for number in range(1, 3 * LOGIN_LIMIT + 2):
         _, _, page = client.request("GET", "/kirjaudu")
         status, _, _ = client.request(
@@ -646,18 +656,22 @@ def limit_across(nginx_port: int, ports: list[int], prefix: Path) -> tuple[int |
             "/kirjaudu",
             {"csrf_token": csrf_of(page), "email": f"raja{number}@raja-kunta.fi", "next": ""},
         )
+        statuses.append(status)
         if status == 429 and first_refused is None:
             first_refused = number
         if status not in (302, 429):
             log(f"sign-in limit: request #{number} answered {status}")
     client.close()
-    served: Counter = Counter()
+    accepted_by: Counter = Counter()
+    refused_by: Counter = Counter()
     for line in (prefix / "access.log").read_text().splitlines():
         if line.startswith(source + " ") and '"POST /kirjaudu ' in line:
             upstream = re.search(r"upstream=(\S+)", line)
+            status = line.split('" ', 1)[1].split(" ", 1)[0]
             if upstream:
-                served[upstream.group(1).rsplit(":", 1)[-1]] += 1
-    return first_refused, served
+                port = upstream.group(1).rsplit(":", 1)[-1]
+                (refused_by if status == "429" else accepted_by)[port] += 1
+    return LimitResult(first_refused, statuses.count(429), len(statuses), accepted_by, refused_by)
 
 
 # --- scaling -------------------------------------------------------------------------------
@@ -980,7 +994,8 @@ class Cluster:
 
         # the outbox empties; then count mails
         time.sleep(5)
-        first_refused, served = limit_across(self.nginx_port, self.ports, self.workdir / "nginx")
+        limit = limit_across(self.nginx_port, self.workdir / "nginx")
+        first_refused = limit.first_refused
 
         # what PostgreSQL holds
         stored_rows = self.query(
@@ -1067,10 +1082,16 @@ class Cluster:
             f"sign-in mails: {requested} requested, {delivered_once} delivered once, "
             f"{duplicated_mails} duplicated, {mails.links_worked} links worked"
         )
-        spread = ", ".join(f":{p} {served.get(str(p), 0)}" for p in self.ports)
         print(
             f"sign-in limit across servers: limit {LOGIN_LIMIT}, refused from request "
-            f"#{first_refused} (one client, requests through nginx served by {spread})"
+            f"#{first_refused}"
+        )
+        accepted = ", ".join(f":{p} {limit.accepted_by.get(str(p), 0)}" for p in self.ports)
+        refused = ", ".join(f":{p} {limit.refused_by.get(str(p), 0)}" for p in self.ports)
+        print(
+            f"  one client, {limit.sent} requests through nginx (each for another address): "
+            f"accepted by {accepted}; refused ({limit.refused}, every one from #{first_refused} "
+            f"on: {limit.refused == limit.sent - LOGIN_LIMIT}) by {refused}"
         )
         if scaling:
             print(scaling)
@@ -1086,7 +1107,7 @@ class Cluster:
             self.failures.append("cross-server visibility")
         if delivered_once != requested or duplicated_mails or mails.links_worked != requested:
             self.failures.append("sign-in mails")
-        if first_refused != LOGIN_LIMIT + 1:
+        if first_refused != LOGIN_LIMIT + 1 or limit.refused != limit.sent - LOGIN_LIMIT:
             self.failures.append(
                 f"sign-in limit: refused from #{first_refused}, not #{LOGIN_LIMIT + 1}"
             )
