@@ -120,7 +120,6 @@ class Process:
     env: dict[str, str]
     logfile: Path
     popen: subprocess.Popen | None = None
-    cpu_before: float = 0.0
 
     def start(self) -> None:
         # As honcho and foreman do: the line through the shell, so ${PORT:-8000} expands;
