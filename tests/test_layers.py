@@ -21,9 +21,10 @@ PACKAGE = Path(__file__).resolve().parent.parent / "valuma_space"
 TRANSACTION = re.compile(r"\.(commit|rollback)\(\)")
 
 # The owners of transactions: requests (views, their refusal helper in views.py, and the request
-# hook that records visits), the command line, and the mail sender's loop. Everything else
-# flushes.
-OWNERS = {"cli.py", "mail/sender.py", "auth/login.py", "views.py"}
+# hook that records visits), the command line, the mail sender's rounds, and the task queue that
+# runs jobs (tasks/queue.py, which commits after a job as a view does after its service).
+# Everything else flushes.
+OWNERS = {"cli.py", "mail/sender.py", "auth/login.py", "views.py", "tasks/queue.py"}
 
 
 def _owner(path: Path) -> bool:

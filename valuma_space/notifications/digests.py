@@ -139,14 +139,11 @@ def queue_digests(now: datetime | None = None) -> Iterator[User]:
 
 
 @tasks.job("notifications.digests", lease_seconds=1800)
-def send_digests() -> int:
-    """The day's digests, committed a person at a time: a run stopped halfway keeps what it
-    queued, and the next run carries on without sending anyone a second digest."""
-    count = 0
-    for _person in queue_digests():
-        db.session.commit()
-        count += 1
-    return count
+def send_digests() -> Iterator[User]:
+    """The day's digests, a person at a time: the queue commits after each, so that a run
+    stopped halfway keeps what it queued and the next carries on without sending anyone a
+    second digest."""
+    return queue_digests()
 
 
 @tasks.periodic("notifications.digests", tasks.every_minute)

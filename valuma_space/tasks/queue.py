@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -78,7 +78,8 @@ def job(
 ) -> Callable[[Callable[..., object]], Callable[..., object]]:
     """Register a job that runs in a worker with the keyword arguments `enqueue` was given (JSON
     values). It must be safe to run twice: a worker that dies after the work and before marking
-    it done leaves it to run again."""
+    it done leaves it to run again. Like a service it flushes and never commits; a job that
+    returns an iterator is committed after each step it yields (a long job keeps what it did)."""
 
     def register(function: Callable[..., object]) -> Callable[..., object]:
         JOBS[name] = JobSpec(name, function, timedelta(seconds=lease_seconds), max_attempts)
@@ -235,7 +236,10 @@ def run_job(job_id: int, now: datetime | None = None) -> bool:
         return True
     arguments = json.loads(row.arguments)
     try:
-        spec.function(**arguments)
+        outcome = spec.function(**arguments)
+        if isinstance(outcome, Iterator):
+            for _step in outcome:
+                db.session.commit()
         db.session.flush()
     except Exception as error:
         db.session.rollback()
