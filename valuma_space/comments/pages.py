@@ -6,6 +6,7 @@ from flask import Response, current_app, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from valuma_space.comments.forms import CommentForm
 from valuma_space.comments.rendering import (
@@ -18,6 +19,9 @@ from valuma_space.comments.rendering import (
 from valuma_space.materials.models import Section
 from valuma_space.materials.services import section_neighbours
 from valuma_space.workspaces.models import Workspace
+
+THREAD_SLOT = Markup("<!--valuma:thread-->")
+"""Where the section page's template puts the thread, replaced by it once rendered."""
 
 
 def thread_cache() -> ThreadCache:
@@ -63,7 +67,7 @@ def section_page(
         "materials/section.html",
         workspace=workspace,
         section=section,
-        thread=thread.html,
+        thread=THREAD_SLOT,
         comment_count=thread.count,
         shown_count=thread.shown,
         thread_count=thread.threads,
@@ -79,7 +83,11 @@ def section_page(
         problem=problem,
         js_texts=discussion_texts(),
     )
-    return Response(html, status=status)
+    # The thread (a megabyte for a thousand comments) goes into the page as the cache keeps it,
+    # encoded, instead of through the template's strings.
+    head, found, tail = html.partition(THREAD_SLOT)
+    body = b"".join((head.encode(), thread.body, tail.encode())) if found else html.encode()
+    return Response(body, status=status, mimetype="text/html")
 
 
 def page_discussions(workspace: Workspace, sections: list[Section]) -> dict[int, ThreadView]:

@@ -129,6 +129,9 @@ class RenderedThread:
     comments, segments and actions in turn, by whether the viewer may act (signed in, the
     discussion open). Filled on first use; each viewer then re-fills only the slots of their
     own comments and of those they agreed with."""
+    encoded: dict[tuple[bool, bool], bytes] = field(default_factory=dict, compare=False, repr=False)
+    """That filling joined and encoded, whole and shortened: what a viewer with no comment and
+    no agreement of their own in the thread is served, as it is."""
 
     @cached_property
     def slot_of(self) -> dict[int, int]:
@@ -146,22 +149,29 @@ class RenderedThread:
 
     @cached_property
     def size(self) -> int:
-        """Bytes held, with room for the two fillings: what the cache's bound counts."""
+        """Bytes held, with room for the fillings and their encoding: what the cache's bound
+        counts."""
         text = sum(sys.getsizeof(segment) for segment in self.segments)
-        return 2 * text + 200 * len(self.slots)
+        return 3 * text + 200 * len(self.slots)
 
 
 @dataclass(frozen=True)
 class ThreadView:
     """A thread as one viewer sees it."""
 
-    html: Markup
+    body: bytes
+    """The thread's HTML, encoded as UTF-8: the section page puts it in the page as it is."""
     count: int
     shown: int
     threads: int = 0
     """All the discussion's threads, also when only the first ones are in `html`."""
     shortened: bool = False
     """`html` holds only the first FIRST_THREADS threads."""
+
+    @cached_property
+    def html(self) -> Markup:
+        """For a template that shows the thread among other things (a page of the materials)."""
+        return Markup(self.body.decode())  # noqa: S704 (sanitised at save time; the rest is ours, escaped)
 
 
 class BoundedCache:
@@ -557,17 +567,27 @@ def _view(
     # Only the viewer's own comments and those they agreed with differ from the filling.
     personal = set(rendered.slots_by_author.get(actions.viewer_id, ()))
     personal.update(rendered.slot_of[c] for c in actions.agreed if c in rendered.slot_of)
+    shortened = not full and rendered.cut is not None
     if personal:
         pieces = list(pieces)
         for index in personal:
             comment_id = rendered.slots[index]
             pieces[2 * index + 1] = actions.html(comment_id, rendered.states[comment_id])
-    shortened = not full and rendered.cut is not None
+        body = _joined(rendered, pieces, shortened)
+    else:
+        body = rendered.encoded.get((actions.active, shortened))
+        if body is None:
+            body = rendered.encoded[actions.active, shortened] = _joined(
+                rendered, pieces, shortened
+            )
+    return ThreadView(body, rendered.count, rendered.shown, rendered.threads, shortened)
+
+
+def _joined(rendered: RenderedThread, pieces: list[str], shortened: bool) -> bytes:
     if shortened:
         index, offset = rendered.cut  # type: ignore[misc]
         pieces = [*pieces[: 2 * index], rendered.segments[index][:offset] + "</div>"]
-    html = Markup("".join(pieces))  # noqa: S704 (sanitised at save time; the rest is ours, escaped)
-    return ThreadView(html, rendered.count, rendered.shown, rendered.threads, shortened)
+    return "".join(pieces).encode()
 
 
 def _filled_for_stranger(rendered: RenderedThread, actions: _Actions) -> list[str]:
