@@ -64,7 +64,8 @@ class Config:
         self.MAIL_DEFAULT_SENDER = env.get("MAIL_DEFAULT_SENDER") or DEMO_SENDER
         self.CONTACT_EMAIL = env.get("CONTACT_EMAIL") or DEMO_CONTACT
 
-        self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI") or "memory://"
+        # Set further down, once REDIS_URL is known: several servers count their limits together.
+        ratelimit_storage = env.get("RATELIMIT_STORAGE_URI") or None
         self.UPLOAD_DIR = env.get("UPLOAD_DIR") or None  # None: instance/uploads
         self.MAX_UPLOAD_MB = _int(env, "MAX_UPLOAD_MB", 20)
         # Requests may carry an upload and its form; bigger ones are refused before reading.
@@ -88,6 +89,16 @@ class Config:
         # Each worker keeps the rendered threads of the discussions read, up to this much: with
         # the app itself (about 85 MB) a worker stays well under 150 MB.
         self.THREAD_CACHE_MB = _int(env, "THREAD_CACHE_MB", 32)
+        # The state several app servers share: rate limits, rendered threads, discussion versions.
+        self.REDIS_URL = env.get("REDIS_URL") or None
+        # Every key this app writes in Redis starts with it, so that installations may share one.
+        self.REDIS_PREFIX = env.get("REDIS_PREFIX") or "valuma:"
+        # How long a rendering stays in Redis unread: superseded versions are never read again
+        # and leave by this.
+        self.REDIS_TTL_SECONDS = _int(env, "REDIS_TTL_SECONDS", 24 * 3600)
+        # `local`: each worker renders for itself; `redis`: the servers share their renderings.
+        self.THREAD_CACHE = (env.get("THREAD_CACHE") or "local").strip().lower()
+        self.RATELIMIT_STORAGE_URI = ratelimit_storage or self.REDIS_URL or "memory://"
         # A button on the moderation page that sends the digests at once, for trying them out.
         self.DIGEST_BUTTON = _bool(env.get("DIGEST_BUTTON"), default=self.DEBUG)
         # The outbox decides where mail goes (see mail/transports.py), never Flask-Mail's own
@@ -106,7 +117,11 @@ class Config:
         self.HSTS = False
 
     def validate(self) -> None:
-        """Refuse settings that would make the running app unsafe."""
+        """Refuse settings that would make the running app unsafe or cannot work."""
+        if self.THREAD_CACHE not in {"local", "redis"}:
+            raise ConfigError(f"THREAD_CACHE must be local or redis, got {self.THREAD_CACHE!r}")
+        if self.THREAD_CACHE == "redis" and not self.REDIS_URL:
+            raise ConfigError("THREAD_CACHE=redis needs REDIS_URL")
 
 
 class DevelopmentConfig(Config):
@@ -123,6 +138,7 @@ class TestingConfig(Config):
         super().__init__(environ)
         env = os.environ if environ is None else environ
         self.SQLALCHEMY_DATABASE_URI = env.get("TEST_DATABASE_URL") or "sqlite://"
+        # Each test's limits start empty, whatever REDIS_URL says; a test may set its own.
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.MAIL_SERVER = None
 
@@ -137,6 +153,7 @@ class ProductionConfig(Config):
         self.HSTS = True
 
     def validate(self) -> None:
+        super().validate()
         if self.SECRET_KEY == DEV_SECRET_KEY or len(self.SECRET_KEY.encode()) < 32:
             raise ConfigError(
                 "SECRET_KEY must be set to a random value of at least 32 bytes in production"

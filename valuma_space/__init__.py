@@ -38,12 +38,14 @@ def create_app(config: Config | None = None) -> Flask:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
-    from valuma_space import assets, compression
+    from valuma_space import assets, compression, shared, storage
 
     # First, so that its after_request runs last (Flask runs them in reverse): it compresses the
     # response as every other hook left it.
     compression.init_app(app)
     _init_extensions(app)
+    shared.init_app(app)
+    storage.init_app(app)
     _register_blueprints(app)
     assets.init_app(app)
 
