@@ -27,9 +27,9 @@ def redis_or_skip() -> redis.Redis:
     return client
 
 
-@pytest.fixture
-def redis_prefix() -> Iterator[str]:
-    """A key prefix no other test (or engineer) uses; its keys are deleted afterwards."""
+def unique_prefix() -> Iterator[str]:
+    """A key prefix no other test (or engineer) uses; its keys are deleted afterwards (the
+    `redis_prefix` fixture, tests/conftest.py)."""
     client = redis_or_skip()
     prefix = f"valuma-test-{uuid.uuid4().hex}:"
     yield prefix

@@ -6,18 +6,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import event
 
 from config import ConfigError, TestingConfig
 from tests.conftest import IsolatedClient, make_config
 from tests.factories import make_comment, make_page, make_user, make_workspace
 from tests.helpers import csrf_token, login_as
-from tests.redis_support import REDIS_URL, redis_keys, redis_prefix  # noqa: F401 (fixture)
+from tests.redis_support import REDIS_URL, redis_keys
 from valuma_space import create_app
 from valuma_space.auth.models import Role
 from valuma_space.comments import rendering
@@ -28,7 +30,7 @@ from valuma_space.materials.models import Section
 
 
 @pytest.fixture
-def config_overrides(redis_prefix: str) -> dict[str, Any]:  # noqa: F811
+def config_overrides(redis_prefix: str) -> dict[str, Any]:
     return {"REDIS_URL": REDIS_URL, "REDIS_PREFIX": redis_prefix, "THREAD_CACHE": "redis"}
 
 
@@ -88,7 +90,7 @@ def test_a_thread_one_server_rendered_is_served_by_the_other_and_a_write_shows_o
     app: Flask,
     app_b: Flask,
     redis_prefix: str,
-    renders: list[int],  # noqa: F811
+    renders: list[int],
 ) -> None:
     section = make_page(make_workspace(), sections=1).sections[0]
     maija = make_user("maija@kunta.fi", profile_completed=True)
@@ -147,7 +149,7 @@ def test_a_hidden_comment_leaves_the_other_servers_rendering(
 def test_a_participants_waiting_comment_and_the_moderators_rendering_stay_with_their_audience(
     app: Flask,
     app_b: Flask,
-    redis_prefix: str,  # noqa: F811
+    redis_prefix: str,
 ) -> None:
     workspace = make_workspace(pre_moderation=True)
     section = make_page(workspace, sections=1).sections[0]
@@ -213,3 +215,119 @@ def test_rate_limits_use_redis_when_it_is_set_and_nothing_else_is() -> None:
     assert TestingConfig({"REDIS_URL": "redis://r:6379/1"}).RATELIMIT_STORAGE_URI == "memory://"
     assert DevelopmentConfig({}).THREAD_CACHE == "local"
     assert DevelopmentConfig({}).REDIS_PREFIX == "valuma:"
+
+
+# --- the "new comments" poll ------------------------------------------------------------------
+
+
+def _poll(client: FlaskClient, section: Section, etag: str | None = None) -> Any:
+    headers = {"If-None-Match": etag} if etag else {}
+    return client.get(f"/osio/{section.slug}/tila", headers=headers)
+
+
+@contextmanager
+def _queries(*apps: Flask) -> Iterator[list[str]]:
+    """The SQL statements every one of the apps (servers) runs inside the block."""
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    engines = []
+    for each in apps:
+        with each.app_context():
+            engines.append(db.engine)
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", record)
+
+
+def _counting(statements: list[str]) -> list[str]:
+    return [s for s in statements if "count(" in s.lower() and "FROM users" not in s]
+
+
+def test_polls_of_an_unchanged_discussion_ask_the_database_nothing_on_any_server(
+    app: Flask, app_b: Flask
+) -> None:
+    section = make_page(make_workspace(), sections=1).sections[0]
+    make_user("maija@kunta.fi", profile_completed=True)
+    make_comment(section, make_user("pekka@kunta.fi"), "Aloitus")
+    maija_a, maija_b = _signed_in(app, "maija@kunta.fi"), _signed_in(app_b, "maija@kunta.fi")
+    visitor_a, visitor_b = app.test_client(), app_b.test_client()
+
+    first = _poll(visitor_a, section)
+    assert first.status_code == 200 and first.json["count"] == 1
+    etag = first.headers["ETag"].strip('"')
+    with _queries(app, app_b) as statements:
+        for reader in (visitor_a, visitor_b) * 10:
+            assert _poll(reader, section, etag).status_code == 304
+    # A visitor's poll of a public workspace: no query at all, on either server.
+    assert statements == []
+
+    with _queries(app, app_b) as statements:
+        for reader in (maija_a, maija_b) * 10:
+            assert _poll(reader, section, etag).status_code == 304
+    # A signed-in participant's: only who they are (Flask-Login's user loader, with the counts
+    # it loads beside the user), once a poll, and the visit noted every few minutes.
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 20
+    assert all(s.startswith("SELECT users.id") and "\nFROM users \n" in s for s in selects)
+    assert [s for s in statements if s not in selects] == [
+        s for s in statements if s.startswith("UPDATE users SET last_seen_at")
+    ]
+    assert len(statements) - len(selects) <= 2
+
+    # A comment written on A: every server's next poll has the new version and its count,
+    # counted once for all of them.
+    _write(maija_a, section, "Uusi kommentti")
+    with _queries(app, app_b) as statements:
+        answers = [_poll(reader, section, etag) for reader in (visitor_b, visitor_a) * 5]
+    assert {(r.status_code, r.json["count"]) for r in answers} == {(200, 2)}
+    assert len({r.headers["ETag"] for r in answers}) == 1 and answers[0].headers["ETag"] != etag
+    assert len(statements) == 1 and len(_counting(statements)) == 1
+
+
+def test_a_poll_of_an_unpublished_or_private_section_is_refused_as_before(
+    app: Flask, app_b: Flask
+) -> None:
+    from valuma_space.workspaces.models import ReadingAccess
+
+    workspace = make_workspace(reading_access=ReadingAccess.SIGNED_IN)
+    page = make_page(workspace, sections=2)
+    hidden = page.sections[1]
+    make_user("maija@kunta.fi", profile_completed=True)
+    make_user("mona@valuma.fi", role=Role.MODERATOR, profile_completed=True)
+    # Signed out in a workspace for signed-in readers: sent to sign in, as before.
+    assert _poll(app_b.test_client(), page.sections[0]).status_code in {302, 401}
+    maija = _signed_in(app_b, "maija@kunta.fi")
+    assert _poll(maija, page.sections[0]).status_code == 200
+    assert _poll(maija, hidden).status_code == 200
+    # Unpublishing on A: B's next poll refuses the participant, and serves the moderator.
+    hidden.is_published = False
+    db.session.commit()
+    assert _poll(maija, hidden).status_code == 404
+    assert _poll(_signed_in(app, "mona@valuma.fi"), hidden).status_code == 200
+    assert _poll(maija, page.sections[0]).status_code == 200
+    assert _poll(maija, Section(slug="ei-ole")).status_code == 404
+
+
+def test_a_version_written_after_a_reader_looked_is_never_lowered_by_that_reader(
+    app: Flask, redis_prefix: str
+) -> None:
+    from valuma_space.comments import live
+
+    section = make_page(make_workspace(), sections=1).sections[0]
+    with app.test_request_context():
+        slow = live.discussion_status(section.page.workspace_id, section.slug, None)
+        assert slow is not None and slow.version == 0
+        make_comment(section, make_user("pekka@kunta.fi"), "Uusi")  # bumps and commits
+        # A reader that read the database before the write now stores what it read.
+        client = live.shared_redis()
+        assert client is not None
+        client.eval(live._RAISE, 1, live._version_key(client, section.id), 0, 60)
+        now = live.discussion_status(section.page.workspace_id, section.slug, None)
+        assert now is not None and now.version == 1

@@ -51,11 +51,13 @@ def create_app(config: Config | None = None) -> Flask:
 
     from valuma_space import cli, errors, i18n, security
     from valuma_space.auth.permissions import enforce_access
+    from valuma_space.comments import live
     from valuma_space.mail import transports
     from valuma_space.materials import extras
     from valuma_space.notifications import texts
 
     transports.init_app(app)
+    live.init_app(app)
     extras.init_app(app)
     texts.init_app(app)
     security.init_app(app)
