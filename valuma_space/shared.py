@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import redis
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app, g, has_app_context, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
@@ -90,6 +90,8 @@ def _after_commit(session: Session) -> None:
     if session.info.pop(_CHANGED, False) and has_app_context():
         client = shared_redis()
         if client is not None:
+            if has_request_context():
+                g.pop("valuma_generation", None)
             try:
                 client.incr(key("generation"))
             except redis.RedisError:
@@ -115,7 +117,14 @@ def _listen(target: Any) -> None:
 
 
 def generation(client: redis.Redis) -> str:
-    return str(client.get(key("generation")) or 0)
+    """The current generation, read once per request (a request's facts are of one generation;
+    its own commit that starts a new one forgets it)."""
+    if has_request_context() and "valuma_generation" in g:
+        return g.valuma_generation  # type: ignore[no-any-return]
+    current = str(client.get(key("generation")) or 0)
+    if has_request_context():
+        g.valuma_generation = current
+    return current
 
 
 def cached_fact(

@@ -17,7 +17,8 @@ A version's count is computed once, by whichever server first needs it (the othe
 briefly under a short lock), and kept by version: 20 polls of one version, on any servers,
 count nothing again.
 
-Without Redis the poll reads the section and counts its comments from the database, as before.
+Without Redis the poll reads the section's id, publication and version in one query (and on a
+change counts its comments), besides the workspace the permission check loads.
 """
 
 from __future__ import annotations
@@ -29,15 +30,15 @@ from typing import Any
 
 import redis
 from flask import Flask, has_app_context
-from sqlalchemy import event, func, select
+from sqlalchemy import Select, event, func, select
 from sqlalchemy.orm import Session, SessionTransaction
 
 from valuma_space.comments import policy
 from valuma_space.comments.models import Comment
-from valuma_space.comments.services import BUMPED, comment_counts_for
+from valuma_space.comments.services import BUMPED, public_comment_count
 from valuma_space.extensions import db
 from valuma_space.materials.models import Page, Section
-from valuma_space.materials.services import section_readable_from, section_with_page
+from valuma_space.materials.services import section_readable_from
 from valuma_space.shared import cached_fact, generation, key, shared_redis, watch_tables
 from valuma_space.workspaces.models import Workspace
 
@@ -88,9 +89,13 @@ def discussion_status(workspace_id: int, slug: str, viewer: Any) -> DiscussionSt
     """The discussion's version if the viewer may read the section, else None."""
     client = shared_redis()
     if client is None:
-        workspace = db.session.get(Workspace, workspace_id)
-        section = section_with_page(workspace, slug, viewer)  # type: ignore[arg-type]
-        return None if section is None else DiscussionStatus(section.id, section.discussion_version)
+        # One query: the section's id, whether it is published, and its version.
+        row = db.session.execute(
+            _section_query(workspace_id, slug).add_columns(Section.discussion_version)
+        ).first()
+        if row is None or not section_readable_from(bool(row[1] and row[2]), viewer):
+            return None
+        return DiscussionStatus(int(row[0]), int(row[3]))
     fact = cached_fact(
         f"section:{workspace_id}:{slug}",
         lambda: _section_fact(workspace_id, slug),
@@ -115,8 +120,8 @@ def with_count(status: DiscussionStatus) -> DiscussionStatus:
         return status
     client = shared_redis()
     if client is None:
-        section = db.session.get(Section, status.section_id)
-        return DiscussionStatus(status.section_id, status.version, comment_counts_for(section))  # type: ignore[arg-type]
+        count = public_comment_count(status.section_id)
+        return DiscussionStatus(status.section_id, status.version, count)
     count_key = key("count", status.section_id, status.version)
     try:
         deadline = time.monotonic() + COUNT_WAIT
@@ -167,12 +172,16 @@ def _version_key(client: redis.Redis, section_id: int) -> str:
     return key("version", generation(client), section_id)
 
 
-def _section_fact(workspace_id: int, slug: str) -> _SectionFact | None:
-    row = db.session.execute(
+def _section_query(workspace_id: int, slug: str) -> Select:
+    return (
         select(Section.id, Section.is_published, Page.is_published)
         .join(Page, Page.id == Section.page_id)
         .where(Section.workspace_id == workspace_id, Section.slug == slug)
-    ).first()
+    )
+
+
+def _section_fact(workspace_id: int, slug: str) -> _SectionFact | None:
+    row = db.session.execute(_section_query(workspace_id, slug)).first()
     return None if row is None else _SectionFact(int(row[0]), bool(row[1] and row[2]))
 
 

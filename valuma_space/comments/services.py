@@ -271,10 +271,15 @@ def comment_counts(workspace: Workspace) -> dict[int, int]:
 
 
 def comment_counts_for(section: Section) -> int:
+    return public_comment_count(section.id)
+
+
+def public_comment_count(section_id: int) -> int:
+    """Comments of the section whose text everyone reads."""
     return (
         db.session.scalar(
             select(func.count(Comment.id)).where(
-                Comment.section_id == section.id, policy.text_is_public_sql()
+                Comment.section_id == section_id, policy.text_is_public_sql()
             )
         )
         or 0
