@@ -70,8 +70,13 @@ def _table_of(instance: object) -> str | None:
     return getattr(type(instance), "__tablename__", None)
 
 
+def _tracking() -> bool:
+    """Generations matter only to an app with Redis."""
+    return has_app_context() and shared_redis() is not None
+
+
 def _after_flush(session: Session, _context: object) -> None:
-    if any(
+    if _tracking() and any(
         _table_of(instance) in _WATCHED
         for instance in (*session.new, *session.dirty, *session.deleted)
     ):
@@ -80,6 +85,8 @@ def _after_flush(session: Session, _context: object) -> None:
 
 def _do_orm_execute(state: ORMExecuteState) -> None:
     if not (state.is_update or state.is_delete) or state.execution_options.get(DISCUSSION_ONLY):
+        return
+    if not _tracking():
         return
     table = getattr(state.statement, "table", None)
     if getattr(table, "name", None) in _WATCHED:

@@ -25,6 +25,9 @@ EXTENSION = "valuma_storage"
 _CHUNK = 64 * 1024
 _TEMP_PREFIX = ".part-"
 """Temporary files start so: hidden, and never a name we give (those are hex tokens)."""
+# Read once, at import (setting it is the only way to read it): the mode files get.
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 
 
 class TooLarge(ValueError):
@@ -91,9 +94,9 @@ class LocalDirectoryStorage:
                 # On disk before it has its name: a crash leaves a temporary file, never a
                 # short one under the real name.
                 os.fsync(out.fileno())
-            # mkstemp makes the file readable by its owner only; other servers' workers (the
-            # same service account, or its group on NFS) read it as they did before.
-            os.chmod(temporary, 0o644)
+            # mkstemp makes the file readable by its owner only: given the mode a plain open()
+            # would have, other servers' workers read it as they did before.
+            os.chmod(temporary, 0o666 & ~_UMASK)
             os.replace(temporary, target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
