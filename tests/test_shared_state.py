@@ -331,3 +331,27 @@ def test_a_version_written_after_a_reader_looked_is_never_lowered_by_that_reader
         client.eval(live._RAISE, 1, live._version_key(client, section.id), 0, 60)
         now = live.discussion_status(section.page.workspace_id, section.slug, None)
         assert now is not None and now.version == 1
+
+
+def test_a_server_whose_redis_is_gone_still_serves_threads_and_polls(
+    app: Flask, database_url: str, tmp_path: Path
+) -> None:
+    section = make_page(make_workspace(), sections=1).sections[0]
+    make_comment(section, make_user("pekka@kunta.fi"), "Näkyy ilman Redisiä")
+    gone = create_app(
+        make_config(
+            database_url,
+            UPLOAD_DIR=str(tmp_path / "uploads"),
+            REDIS_URL="redis://127.0.0.1:1/0",  # nothing listens there
+            THREAD_CACHE="redis",
+        )
+    )
+    gone.test_client_class = IsolatedClient
+    try:
+        visitor = gone.test_client()
+        assert "Näkyy ilman Redisiä" in _thread(visitor, section)
+        poll = _poll(visitor, section)
+        assert poll.status_code == 200 and poll.json["count"] == 1
+    finally:
+        with gone.app_context():
+            db.engine.dispose()
