@@ -64,7 +64,8 @@ class Config:
         self.MAIL_DEFAULT_SENDER = env.get("MAIL_DEFAULT_SENDER") or DEMO_SENDER
         self.CONTACT_EMAIL = env.get("CONTACT_EMAIL") or DEMO_CONTACT
 
-        self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI") or "memory://"
+        # Set further down, once REDIS_URL is known: several servers count their limits together.
+        ratelimit_storage = env.get("RATELIMIT_STORAGE_URI") or None
         self.UPLOAD_DIR = env.get("UPLOAD_DIR") or None  # None: instance/uploads
         self.MAX_UPLOAD_MB = _int(env, "MAX_UPLOAD_MB", 20)
         # Requests may carry an upload and its form; bigger ones are refused before reading.
@@ -88,9 +89,20 @@ class Config:
         # Each worker keeps the rendered threads of the discussions read, up to this much: with
         # the app itself (about 85 MB) a worker stays well under 150 MB.
         self.THREAD_CACHE_MB = _int(env, "THREAD_CACHE_MB", 32)
+        # The state several app servers share: rate limits, rendered threads, discussion versions.
+        self.REDIS_URL = env.get("REDIS_URL") or None
+        # Every key this app writes in Redis starts with it, so that installations may share one.
+        self.REDIS_PREFIX = env.get("REDIS_PREFIX") or "valuma:"
+        # How long a rendering stays in Redis unread: superseded versions are never read again
+        # and leave by this.
+        self.REDIS_TTL_SECONDS = _int(env, "REDIS_TTL_SECONDS", 24 * 3600)
+        # `local`: each worker renders for itself; `redis`: the servers share their renderings.
+        self.THREAD_CACHE = (env.get("THREAD_CACHE") or "local").strip().lower()
+        self.RATELIMIT_STORAGE_URI = ratelimit_storage or self.REDIS_URL or "memory://"
         # The task queue: empty means a SQLite file in the instance folder, served by the
-        # development server's own worker threads; redis://… for several servers and workers.
-        self.TASK_QUEUE_URL = env.get("TASK_QUEUE_URL") or ""
+        # development server's own worker threads; redis://… for several servers and workers
+        # (by default the shared Redis, when there is one).
+        self.TASK_QUEUE_URL = env.get("TASK_QUEUE_URL") or self.REDIS_URL or ""
         self.TASK_QUEUE_NAME = env.get("TASK_QUEUE_NAME") or "valuma"
         # Digests go out each day from this hour on (Helsinki time).
         self.DIGEST_HOUR = _int(env, "DIGEST_HOUR", 7)
@@ -112,7 +124,11 @@ class Config:
         self.HSTS = False
 
     def validate(self) -> None:
-        """Refuse settings that would make the running app unsafe."""
+        """Refuse settings that would make the running app unsafe or cannot work."""
+        if self.THREAD_CACHE not in {"local", "redis"}:
+            raise ConfigError(f"THREAD_CACHE must be local or redis, got {self.THREAD_CACHE!r}")
+        if self.THREAD_CACHE == "redis" and not self.REDIS_URL:
+            raise ConfigError("THREAD_CACHE=redis needs REDIS_URL")
 
 
 class DevelopmentConfig(Config):
@@ -129,6 +145,7 @@ class TestingConfig(Config):
         super().__init__(environ)
         env = os.environ if environ is None else environ
         self.SQLALCHEMY_DATABASE_URI = env.get("TEST_DATABASE_URL") or "sqlite://"
+        # Each test's limits start empty, whatever REDIS_URL says; a test may set its own.
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.MAIL_SERVER = None
         # Nothing consumes it unless a test starts a worker (tests/test_task_queue.py).
@@ -145,6 +162,7 @@ class ProductionConfig(Config):
         self.HSTS = True
 
     def validate(self) -> None:
+        super().validate()
         if self.SECRET_KEY == DEV_SECRET_KEY or len(self.SECRET_KEY.encode()) < 32:
             raise ConfigError(
                 "SECRET_KEY must be set to a random value of at least 32 bytes in production"

@@ -22,6 +22,7 @@ from sqlalchemy import event, text
 from config import TestingConfig
 from tests.factories import make_user
 from tests.helpers import login_as
+from tests.redis_support import unique_prefix
 from tests.smtp import SmtpServer
 from valuma_space import create_app
 from valuma_space.auth.models import Role
@@ -98,6 +99,12 @@ def app(database_url: str, config_overrides: dict[str, Any], tmp_path: Path) -> 
         db.session.remove()
         empty_all_tables()
         db.engine.dispose()
+
+
+@pytest.fixture
+def redis_prefix() -> Iterator[str]:
+    """A Redis key prefix of the test's own (REDIS_PREFIX), its keys deleted afterwards."""
+    yield from unique_prefix()
 
 
 @pytest.fixture

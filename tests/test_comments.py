@@ -723,6 +723,24 @@ def test_the_status_answers_304_while_nothing_changes(client: FlaskClient, secti
     assert changed.headers["ETag"] != etag
 
 
+def test_without_redis_a_poll_asks_the_database_for_the_workspace_and_the_section(
+    client: FlaskClient, section, count_queries
+) -> None:
+    """A server on its own: the workspace (for the permission check) and one query for the
+    section's id, publication and version; a change adds the count. (With Redis, none:
+    tests/test_shared_state.py.)"""
+    etag = client.get(f"{_section_url(section)}/tila").headers["ETag"]
+    with count_queries() as unchanged:
+        assert (
+            client.get(f"{_section_url(section)}/tila", headers={"If-None-Match": etag}).status_code
+            == 304
+        )
+    assert unchanged.count == 2
+    with count_queries() as first:
+        assert client.get(f"{_section_url(section)}/tila").status_code == 200
+    assert first.count == 3
+
+
 def test_preview_renders_as_saving_would(client: FlaskClient, section, maija) -> None:
     login_as(client, maija.email)
     response = post_form(

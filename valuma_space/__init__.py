@@ -38,22 +38,26 @@ def create_app(config: Config | None = None) -> Flask:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
-    from valuma_space import assets, compression
+    from valuma_space import assets, compression, shared, storage
 
     # First, so that its after_request runs last (Flask runs them in reverse): it compresses the
     # response as every other hook left it.
     compression.init_app(app)
     _init_extensions(app)
+    shared.init_app(app)
+    storage.init_app(app)
     _register_blueprints(app)
     assets.init_app(app)
 
     from valuma_space import cli, errors, i18n, security
     from valuma_space.auth.permissions import enforce_access
+    from valuma_space.comments import live
     from valuma_space.mail import transports
     from valuma_space.materials import extras
     from valuma_space.notifications import texts
 
     transports.init_app(app)
+    live.init_app(app)
     extras.init_app(app)
     texts.init_app(app)
     security.init_app(app)

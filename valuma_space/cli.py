@@ -18,6 +18,7 @@ from valuma_space.exports.formats import FORMATS
 from valuma_space.extensions import db
 from valuma_space.i18n import local_zone
 from valuma_space.mail.sender import deliver_due
+from valuma_space.storage import upload_storage
 from valuma_space.tasks.queue import queue_for
 
 valuma = AppGroup("valuma", help="VALUMA Space administration.")
@@ -68,7 +69,7 @@ def demo(rebuild: bool, yes: bool) -> None:
         )
         if not yes and not click.confirm("Remove it and build it anew?", default=False):
             raise click.Abort
-        remove_demo(current_app.config["UPLOAD_DIR"])
+        remove_demo(upload_storage())
     report = build_demo()
     db.session.commit()
     click.echo(report.summary())

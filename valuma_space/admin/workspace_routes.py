@@ -4,12 +4,10 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_babel import get_locale
@@ -21,6 +19,7 @@ from valuma_space.admin import workspace_services as services
 from valuma_space.admin.workspace_forms import InvitationForm, SettingsForm
 from valuma_space.choices import ORGANISATION_TYPE_LABELS, REGION_LABELS
 from valuma_space.extensions import db
+from valuma_space.storage import upload_storage
 from valuma_space.views import attempt, form_status
 from valuma_space.workspaces.colours import shade
 from valuma_space.workspaces.services import workspace_or_404
@@ -46,7 +45,7 @@ def settings() -> Response | str:
                 workspace,
                 current_user,
                 form.data,
-                current_app.config["UPLOAD_DIR"],
+                upload_storage(),
                 IDENTITY_IMAGE_MB * 1024 * 1024,
             )
         )
@@ -161,4 +160,4 @@ def image(name: str) -> Response:
     if not name or name not in {workspace.logo_image, workspace.cover_image}:
         abort(404)
     # A new picture gets a new name, so a stored one never changes.
-    return send_from_directory(current_app.config["UPLOAD_DIR"], name, max_age=YEAR)
+    return upload_storage().response(name, max_age=YEAR)

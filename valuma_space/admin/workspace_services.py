@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from flask_babel import force_locale
@@ -30,6 +29,7 @@ from valuma_space.mail.outbox import enqueue
 from valuma_space.materials.uploads import IDENTITY_PREFIX, save_identity_image
 from valuma_space.moderation.services import set_pre_moderation
 from valuma_space.refusals import Refused
+from valuma_space.storage import Storage
 from valuma_space.workspaces.colours import accent_problem
 from valuma_space.workspaces.models import Invitation, ReadingAccess, Workspace
 
@@ -46,7 +46,7 @@ def update_settings(
     workspace: Workspace,
     actor: User,
     data: dict,
-    upload_dir: str | None = None,
+    storage: Storage | None = None,
     max_image_bytes: int = 10 * 1024 * 1024,
 ) -> None:
     opens, closes = (
@@ -70,7 +70,7 @@ def update_settings(
     workspace.allowed_email_domains = ", ".join(domains)
     workspace.invited_only = bool(data.get("invited_only"))
     set_pre_moderation(workspace, actor, bool(data.get("pre_moderation")))
-    _update_identity(workspace, data, upload_dir, max_image_bytes)
+    _update_identity(workspace, data, storage, max_image_bytes)
     db.session.flush()
 
 
@@ -79,7 +79,7 @@ def _has_file(upload: Any) -> bool:
 
 
 def _update_identity(
-    workspace: Workspace, data: dict, upload_dir: str | None, max_image_bytes: int
+    workspace: Workspace, data: dict, storage: Storage | None, max_image_bytes: int
 ) -> None:
     """The accent colour, the logo, the cover picture and its text, the organisers."""
     accent = (data.get("accent_color") or "").strip().lower()
@@ -99,26 +99,26 @@ def _update_identity(
         old.append(workspace.cover_image)
         workspace.cover_image = ""
     if _has_file(logo) or _has_file(cover):
-        if upload_dir is None:
-            raise ValueError("pictures need the upload folder")
+        if storage is None:
+            raise ValueError("pictures need the upload storage")
         if _has_file(logo):
             old.append(workspace.logo_image)
             workspace.logo_image = save_identity_image(
-                upload_dir, logo.stream, max_image_bytes, widest=False
+                storage, logo.stream, max_image_bytes, widest=False
             )
         if _has_file(cover):
             old.append(workspace.cover_image)
             workspace.cover_image = save_identity_image(
-                upload_dir, cover.stream, max_image_bytes, widest=True
+                storage, cover.stream, max_image_bytes, widest=True
             )
     workspace.accent_color = accent
     workspace.cover_alt = alt
     workspace.organisers = _lines(data.get("organisers"))
     workspace.partners = _lines(data.get("partners"))
-    if upload_dir is not None:
+    if storage is not None:
         for name in old:
             if name and name.startswith(IDENTITY_PREFIX):
-                (Path(upload_dir) / name).unlink(missing_ok=True)
+                storage.delete(name)
 
 
 def _lines(text: str | None) -> str:

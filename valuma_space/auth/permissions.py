@@ -14,13 +14,14 @@ from valuma_space.access import Access, access_level_of
 from valuma_space.auth.models import Role
 from valuma_space.extensions import login_manager
 from valuma_space.workspaces.models import ReadingAccess
-from valuma_space.workspaces.services import request_workspace
+from valuma_space.workspaces.services import request_workspace_access
 
 ROLE_FOR_ACCESS = {Access.MODERATOR: Role.MODERATOR, Access.ADMIN: Role.ADMIN}
 
 
 def may_read_workspace(user: object) -> bool:
-    workspace = request_workspace()
+    # The workspace's reading access only: a poll of a public workspace loads nothing more.
+    workspace = request_workspace_access()
     if workspace is None or workspace.reading_access == ReadingAccess.PUBLIC:
         return True
     return bool(getattr(user, "is_authenticated", False))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Response, current_app, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -11,6 +13,7 @@ from markupsafe import Markup
 from valuma_space.comments.forms import CommentForm
 from valuma_space.comments.rendering import (
     Order,
+    RenderingCache,
     ThreadCache,
     ThreadView,
     thread_html,
@@ -18,20 +21,34 @@ from valuma_space.comments.rendering import (
 )
 from valuma_space.materials.models import Section
 from valuma_space.materials.services import section_neighbours
+from valuma_space.shared import shared_redis
 from valuma_space.workspaces.models import Workspace
 
 THREAD_SLOT = Markup("<!--valuma:thread-->")
 """Where the section page's template puts the thread, replaced by it once rendered."""
 
 
-def thread_cache() -> ThreadCache:
+def thread_cache() -> RenderingCache:
+    """The worker's cache of rendered threads (THREAD_CACHE=local), or the one the servers
+    share in Redis with the worker's in front (THREAD_CACHE=redis), made on first use."""
     cache = current_app.extensions.get("valuma_thread_cache")
     if cache is None:
-        megabytes = current_app.config["THREAD_CACHE_MB"]
-        cache = current_app.extensions.setdefault(
-            "valuma_thread_cache", ThreadCache(megabytes * 1024 * 1024)
-        )
-    return cache
+        local = ThreadCache(current_app.config["THREAD_CACHE_MB"] * 1024 * 1024)
+        made: RenderingCache = local
+        if current_app.config["THREAD_CACHE"] == "redis":
+            from valuma_space.comments.shared_cache import SharedThreadCache, build_digest
+
+            client = shared_redis()
+            assert client is not None  # Config.validate: THREAD_CACHE=redis needs REDIS_URL
+            made = SharedThreadCache(
+                client,
+                current_app.config["REDIS_PREFIX"],
+                current_app.config["REDIS_TTL_SECONDS"],
+                local,
+                build_digest(Path(current_app.template_folder or "templates")),
+            )
+        cache = current_app.extensions.setdefault("valuma_thread_cache", made)
+    return cache  # type: ignore[no-any-return]
 
 
 def requested_order() -> Order:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 from html import unescape
-from typing import Any
+from typing import Any, Protocol
 
 from flask import current_app, get_template_attribute, url_for
 from flask_babel import gettext as _
@@ -211,17 +211,46 @@ class BoundedCache:
         return found
 
     def put(self, key: object, version: object, value: object, size: int) -> None:
+        self.put_many([(key, version, value, size)])
+
+    def put_many(self, items: list[tuple[object, object, object, int]]) -> None:
+        """`put` of each (key, version, value, size), under one lock."""
+        with self._lock:
+            for key, version, value, size in items:
+                self._put(key, version, value, size)
+
+    def _put(self, key: object, version: object, value: object, size: int) -> None:
+        """Under the lock."""
         if size > self.max_bytes:
             return
-        with self._lock:
-            old = self._items.pop(key, None)
-            if old is not None:
-                self.bytes -= old[2]
-            self._items[key] = (version, value, size)
-            self.bytes += size
-            while self.bytes > self.max_bytes:
-                _key, (_version, _value, evicted) = self._items.popitem(last=False)
-                self.bytes -= evicted
+        old = self._items.pop(key, None)
+        if old is not None:
+            self.bytes -= old[2]
+        self._items[key] = (version, value, size)
+        self.bytes += size
+        while self.bytes > self.max_bytes:
+            _key, (_version, _value, evicted) = self._items.popitem(last=False)
+            self.bytes -= evicted
+
+
+class PieceStore(Protocol):
+    """Where rendered comments are kept by (key, fingerprint): a BoundedCache, or the shared one
+    in Redis (comments/shared_cache.py)."""
+
+    def get_many(self, wanted: list[tuple[object, object]]) -> list[Any]: ...
+
+    def put_many(self, items: list[tuple[object, object, object, int]]) -> None: ...
+
+
+class RenderingCache(Protocol):
+    """What thread_html needs of a cache: threads by (key, version) and the comments' pieces."""
+
+    @property
+    def comments(self) -> PieceStore: ...
+
+    def get(self, key: tuple, version: tuple) -> RenderedThread | None: ...
+
+    def put(self, key: tuple, version: tuple, value: RenderedThread) -> None: ...
 
 
 class ThreadCache:
@@ -328,7 +357,7 @@ def _fingerprint(entry: ThreadEntry) -> tuple:
 
 
 @dataclass(frozen=True)
-class _Piece:
+class Piece:
     """One rendered comment, split at its actions slot (tail is None: it has none)."""
 
     head: str
@@ -353,7 +382,7 @@ class _Assembly:
         self.current.append(text)
         self.length += len(text)
 
-    def add_piece(self, comment_id: int, piece: _Piece) -> None:
+    def add_piece(self, comment_id: int, piece: Piece) -> None:
         self.add(piece.head)
         if piece.tail is not None:
             self.segments.append("".join(self.current))
@@ -376,7 +405,7 @@ def render_thread(
     comments: list[ThreadComment] | None = None,
     agreeing: dict[int, list[User]] | None = None,
     *,
-    pieces: BoundedCache,
+    pieces: PieceStore,
 ) -> RenderedThread:
     """The thread as `viewer` may see it; None renders the public view, which may be cached.
     A page of several sections passes the comments and agreements it loaded for all at once.
@@ -425,12 +454,13 @@ def _render_pieces(
     section: Section,
     entries: list[ThreadEntry],
     context: tuple,
-    store: BoundedCache,
+    store: PieceStore,
     moderator_view: bool,
-) -> dict[int, _Piece]:
+) -> dict[int, Piece]:
     """Each entry's rendered comment: from the store when its fingerprint is unchanged, else
     rendered now (comments/_comment.html, one module for all of them) and stored."""
-    result: dict[int, _Piece] = {}
+    result: dict[int, Piece] = {}
+    new: list[tuple[object, object, object, int]] = []
     module = None
     wanted = [((entry.comment.id, context), _fingerprint(entry)) for entry in entries]
     for entry, (key, fingerprint), piece in zip(
@@ -455,14 +485,13 @@ def _render_pieces(
             head, marker, tail = str(module.comment(entry)).partition(
                 f"<!--actions:{comment_id}-->"
             )
-            piece = _Piece(head, tail if marker else None)
-            store.put(
-                key,
-                fingerprint,
-                piece,
-                piece.size + sys.getsizeof(entry.comment.body_html) + 400,
-            )
+            piece = Piece(head, tail if marker else None)
+            size = piece.size + sys.getsizeof(entry.comment.body_html) + 400
+            new.append((key, fingerprint, piece, size))
         result[comment_id] = piece
+    if new:
+        # At once: one round trip to a shared store, however many comments were new.
+        store.put_many(new)
     return result
 
 
@@ -610,7 +639,7 @@ def thread_html(
     order: Order,
     locale: str,
     accepts_comments: bool,
-    cache: ThreadCache,
+    cache: RenderingCache,
     full: bool = True,
 ) -> ThreadView:
     """The section's thread for this viewer, with how many comments everyone sees in it and how
@@ -637,7 +666,7 @@ def threads_html(
     order: Order,
     locale: str,
     accepts: Callable[[Section], bool],
-    cache: ThreadCache,
+    cache: RenderingCache,
 ) -> dict[int, ThreadView]:
     """The first threads of several sections' discussions (a page of the materials), in a fixed
     number of queries however many sections there are: what the viewer's actions need, and the

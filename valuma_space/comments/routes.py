@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from valuma_space.access import Access, access
-from valuma_space.comments import policy, services
+from valuma_space.comments import live, policy, services
 from valuma_space.comments.forms import CommentForm, ConfirmDeleteForm
 from valuma_space.comments.loaders import comment_or_404, refuse_unless
 from valuma_space.comments.models import Comment
@@ -26,7 +26,7 @@ from valuma_space.extensions import csrf, db, login_manager
 from valuma_space.materials.markdown import render_comment_markdown
 from valuma_space.materials.services import section_with_page
 from valuma_space.views import attempt
-from valuma_space.workspaces.services import workspace_or_404
+from valuma_space.workspaces.services import request_workspace_access, workspace_or_404
 
 bp = Blueprint("comments", __name__)
 
@@ -127,18 +127,21 @@ def _show_again(workspace, section, form, parent, refused=None, status=400) -> R
 @bp.get("/osio/<slug>/tila")
 @access(Access.READER)
 def status(slug: str) -> Response:
-    """For the "new comments" notice: answers 304 while the discussion has not changed, so that
-    polling costs a query or two."""
-    section = section_with_page(workspace_or_404(), slug, current_user)
-    if section is None:
+    """For the "new comments" notice: answers 304 while the discussion has not changed. With
+    Redis (comments/live.py) a poll of an unchanged discussion asks the database nothing but
+    who the signed-in viewer is; without it, the section (and on a change its count)."""
+    workspace = request_workspace_access()
+    if workspace is None:
         abort(404)
-    etag = f"d{section.id}-{section.discussion_version}"
-    if request.if_none_match.contains(etag):
+    found = live.discussion_status(workspace.id, slug, current_user)
+    if found is None:
+        abort(404)
+    if request.if_none_match.contains(found.etag):
         response = Response(status=304)
     else:
-        count = services.comment_counts_for(section)
-        response = jsonify(version=section.discussion_version, count=count)
-    response.set_etag(etag)
+        found = live.with_count(found)
+        response = jsonify(version=found.version, count=found.count)
+    response.set_etag(found.etag)
     response.headers["Cache-Control"] = "no-cache"
     return response
 

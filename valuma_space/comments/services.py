@@ -30,6 +30,7 @@ from valuma_space.materials.models import Section
 from valuma_space.materials.plaintext import plain_text
 from valuma_space.materials.services import WhatsNew, recently_changed
 from valuma_space.refusals import Refused
+from valuma_space.shared import DISCUSSION_ONLY
 from valuma_space.workspaces.models import Workspace
 
 MAX_BODY_LENGTH = 5000
@@ -87,12 +88,7 @@ def bump_discussion(*section_ids: int) -> None:
     """Mark sections' discussions changed, so that cached renderings are not used again."""
     ids = [section_id for section_id in section_ids if section_id is not None]
     if ids:
-        db.session.execute(
-            update(Section)
-            .where(Section.id.in_(ids))
-            .values(discussion_version=Section.discussion_version + 1)
-            .execution_options(synchronize_session=False)
-        )
+        _bump(Section.id.in_(ids))
 
 
 def bump_discussions_of(user: User) -> None:
@@ -103,12 +99,27 @@ def bump_discussions_of(user: User) -> None:
         .join(Agreement, Agreement.comment_id == Comment.id)
         .where(Agreement.user_id == user.id)
     )
-    db.session.execute(
+    _bump(or_(Section.id.in_(written), Section.id.in_(agreed)))
+
+
+BUMPED = "valuma_bumped_discussions"
+"""session.info: {section id: its new discussion version}, made known to the other servers
+once the transaction commits (comments/live.py)."""
+
+
+def _bump(where: ColumnElement[bool]) -> None:
+    rows = db.session.execute(
         update(Section)
-        .where(or_(Section.id.in_(written), Section.id.in_(agreed)))
+        .where(where)
         .values(discussion_version=Section.discussion_version + 1)
-        .execution_options(synchronize_session=False)
+        # The new versions, read in the same statement: what the live status publishes after
+        # the commit, without asking again.
+        .returning(Section.id, Section.discussion_version)
+        .execution_options(synchronize_session=False, **{DISCUSSION_ONLY: True})
     )
+    bumped = db.session.info.setdefault(BUMPED, {})
+    for section_id, version in rows:
+        bumped[section_id] = max(version, bumped.get(section_id, 0))
 
 
 def add_comment(
@@ -260,10 +271,15 @@ def comment_counts(workspace: Workspace) -> dict[int, int]:
 
 
 def comment_counts_for(section: Section) -> int:
+    return public_comment_count(section.id)
+
+
+def public_comment_count(section_id: int) -> int:
+    """Comments of the section whose text everyone reads."""
     return (
         db.session.scalar(
             select(func.count(Comment.id)).where(
-                Comment.section_id == section.id, policy.text_is_public_sql()
+                Comment.section_id == section_id, policy.text_is_public_sql()
             )
         )
         or 0

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import delete, func, select
 
 from valuma_space.auth.models import Role, User
@@ -29,6 +27,7 @@ from valuma_space.i18n import local_zone
 from valuma_space.materials.authoring import create_page, create_section, publish_text
 from valuma_space.materials.models import Attachment, Page, Section
 from valuma_space.materials.uploads import delete_attachment
+from valuma_space.storage import Storage, upload_storage
 from valuma_space.workspaces.models import Phase, ReadingAccess, Workspace
 
 DEMO_COMMENT_DAYS = 274
@@ -94,7 +93,7 @@ def build_demo() -> DemoReport:
     workspace = _demo_workspace()
     if workspace is None:
         workspace = _new_workspace()
-        identity.dress(workspace, current_app.config["UPLOAD_DIR"])
+        identity.dress(workspace, upload_storage())
         report.created_workspace = True
     pages = {
         page.slug: page
@@ -222,7 +221,7 @@ def demo_contents() -> DemoContents | None:
     )
 
 
-def remove_demo(upload_dir: str) -> None:
+def remove_demo(storage: Storage) -> None:
     """Delete the demo workspace and everything in it (the database cascades, the attachments'
     files go first), leaving accounts, which may be in other workspaces too."""
     workspace = _demo_workspace()
@@ -233,9 +232,9 @@ def remove_demo(upload_dir: str) -> None:
             .where(Section.workspace_id == workspace.id)
         )
         for attachment in list(attachments):
-            delete_attachment(attachment, upload_dir)
+            delete_attachment(attachment, storage)
         for name in (workspace.logo_image, workspace.cover_image):
             if name:
-                (Path(upload_dir) / name).unlink(missing_ok=True)
+                storage.delete(name)
         db.session.execute(delete(Workspace).where(Workspace.id == workspace.id))
         db.session.expunge_all()

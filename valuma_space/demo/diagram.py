@@ -6,12 +6,12 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from flask import current_app
 from PIL import Image, ImageDraw, ImageFont
 
 from valuma_space.materials import uploads
 from valuma_space.materials.authoring import picture_snippet
 from valuma_space.materials.models import Attachment, Section
+from valuma_space.storage import upload_storage
 
 SECTION_SLUG = "vaihe-1-uudistukset-ja-tilanne"
 """The first phase's section, where the reader meets the phases, shows the diagram."""
@@ -90,6 +90,4 @@ def with_phase_diagram(section: Section, body: str) -> str:
 
 def _upload(section: Section) -> Attachment:
     data = phase_diagram_png()
-    return uploads.save_attachment(
-        section, current_app.config["UPLOAD_DIR"], io.BytesIO(data), FILENAME, len(data)
-    )
+    return uploads.save_attachment(section, upload_storage(), io.BytesIO(data), FILENAME, len(data))

@@ -10,6 +10,7 @@ import random
 from PIL import Image, ImageDraw
 
 from valuma_space.materials.uploads import save_identity_image
+from valuma_space.storage import Storage
 from valuma_space.workspaces.models import Workspace
 
 ACCENT = "#0e6b5c"
@@ -70,13 +71,9 @@ def logo_png() -> io.BytesIO:
     return _png(image)
 
 
-def dress(workspace: Workspace, upload_dir: str) -> None:
+def dress(workspace: Workspace, storage: Storage) -> None:
     """Give a newly created demo workspace its colour and pictures."""
     workspace.accent_color = ACCENT
-    workspace.logo_image = save_identity_image(
-        upload_dir, logo_png(), 5 * 1024 * 1024, widest=False
-    )
-    workspace.cover_image = save_identity_image(
-        upload_dir, cover_png(), 5 * 1024 * 1024, widest=True
-    )
+    workspace.logo_image = save_identity_image(storage, logo_png(), 5 * 1024 * 1024, widest=False)
+    workspace.cover_image = save_identity_image(storage, cover_png(), 5 * 1024 * 1024, widest=True)
     workspace.cover_alt = COVER_ALT

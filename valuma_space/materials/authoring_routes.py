@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import (
     Blueprint,
     Response,
@@ -13,7 +11,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_babel import gettext as _
@@ -29,6 +26,7 @@ from valuma_space.materials.models import Attachment, ImageVariant, Page, Sectio
 from valuma_space.materials.plaintext import plain_text
 from valuma_space.materials.services import section_with_page, workspace_contents
 from valuma_space.refusals import Refused
+from valuma_space.storage import upload_storage
 from valuma_space.workspaces.services import owned_or_404, workspace_or_404
 
 bp = Blueprint("authoring", __name__)
@@ -209,7 +207,7 @@ def upload(section_id: int) -> Response:
     try:
         uploads.save_attachment(
             section,
-            current_app.config["UPLOAD_DIR"],
+            upload_storage(),
             file.stream,
             file.filename or "",
             current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024,
@@ -243,7 +241,7 @@ def delete_attachment(attachment_id: int) -> Response:
             url_for("authoring.edit_section", section_id=section_id, _anchor="attachments"),
             code=303,
         )
-    uploads.delete_attachment(attachment, current_app.config["UPLOAD_DIR"])
+    uploads.delete_attachment(attachment, upload_storage())
     db.session.commit()
     flash(_("Liite on poistettu."), "success")
     return redirect(
@@ -261,8 +259,7 @@ def attachment(attachment_id: int, filename: str) -> Response:
     ):
         abort(404)
     # Always a download, under our clean name and the type we detected: never rendered inline.
-    response = send_from_directory(
-        Path(current_app.config["UPLOAD_DIR"]),
+    response = upload_storage().response(
         item.stored_name,
         mimetype=item.content_type,
         as_attachment=True,
@@ -287,8 +284,7 @@ def image(name: str) -> Response:
         is None
     ):
         abort(404)
-    response = send_from_directory(
-        Path(current_app.config["UPLOAD_DIR"]),
+    response = upload_storage().response(
         variant.stored_name,
         mimetype=variant.attachment.content_type,
         max_age=IMAGE_MAX_AGE,

@@ -133,7 +133,13 @@ def recently_changed(workspace: Workspace, since: datetime, limit: int = 5) -> l
 
 def section_readable(section: Section, viewer: Any) -> bool:
     """Published sections of published pages; moderators also read the unpublished ones."""
-    if section.is_published and section.page.is_published:
+    return section_readable_from(section.is_published and section.page.is_published, viewer)
+
+
+def section_readable_from(published: bool, viewer: Any) -> bool:
+    """`section_readable` from whether the section and its page are published, for callers that
+    know it without the rows (comments/live.py)."""
+    if published:
         return True
     return bool(getattr(viewer, "is_authenticated", False) and viewer.is_moderator)
 

@@ -17,6 +17,7 @@ from valuma_space.extensions import db
 from valuma_space.materials import images
 from valuma_space.materials.models import Attachment, ImageVariant, Section
 from valuma_space.refusals import Refused
+from valuma_space.storage import Storage, TooLarge
 
 IDENTITY_PREFIX = "tyotila-"
 """Stored names of the workspace's logo and cover start so, apart from the sections' pictures."""
@@ -78,7 +79,7 @@ def clean_filename(name: str, extension: str) -> str:
 
 
 def save_attachment(
-    section: Section, upload_dir: str, stream: IO[bytes], original_name: str, max_bytes: int
+    section: Section, storage: Storage, stream: IO[bytes], original_name: str, max_bytes: int
 ) -> Attachment:
     detected = detect_type(stream)
     if detected is None:
@@ -88,23 +89,13 @@ def save_attachment(
             )
         )
     content_type, extension = detected
-    folder = Path(upload_dir)
-    folder.mkdir(parents=True, exist_ok=True)
     if content_type in images.INLINE_TYPES:
-        return _save_image(section, folder, stream, original_name, max_bytes, detected)
+        return _save_image(section, storage, stream, original_name, max_bytes, detected)
     stored_name = secrets.token_hex(16) + extension
-    target = folder / stored_name
-    size = 0
     try:
-        with open(target, "wb") as out:
-            while chunk := stream.read(64 * 1024):
-                size += len(chunk)
-                if size > max_bytes:
-                    raise Refused(_l("Tiedosto on liian suuri."))
-                out.write(chunk)
-    except Refused:
-        target.unlink(missing_ok=True)  # nothing half-saved
-        raise
+        size = storage.save(stored_name, stream, max_bytes)  # all or nothing
+    except TooLarge:
+        raise Refused(_l("Tiedosto on liian suuri.")) from None
     attachment = Attachment(
         section=section,
         filename=clean_filename(original_name, extension),
@@ -126,7 +117,7 @@ def _read_limited(stream: IO[bytes], max_bytes: int) -> bytes:
 
 def _save_image(
     section: Section,
-    folder: Path,
+    storage: Storage,
     stream: IO[bytes],
     original_name: str,
     max_bytes: int,
@@ -138,14 +129,14 @@ def _save_image(
     stem = secrets.token_hex(16)
     files = {f"{stem}{extension}": clean.full.data}
     files |= {f"{stem}-{v.width}{extension}": v.data for v in clean.variants}
-    written: list[Path] = []
+    written: list[str] = []
     try:
         for name, data in files.items():
-            (folder / name).write_bytes(data)
-            written.append(folder / name)
+            storage.save_bytes(name, data)
+            written.append(name)
     except OSError:
-        for path in written:
-            path.unlink(missing_ok=True)
+        for name in written:
+            storage.delete(name)
         raise
     attachment = Attachment(
         section=section,
@@ -170,15 +161,14 @@ def _save_image(
     return attachment
 
 
-def delete_attachment(attachment: Attachment, upload_dir: str) -> None:
-    folder = Path(upload_dir)
+def delete_attachment(attachment: Attachment, storage: Storage) -> None:
     for name in [attachment.stored_name, *(v.stored_name for v in attachment.variants)]:
-        (folder / name).unlink(missing_ok=True)
+        storage.delete(name)
     db.session.delete(attachment)
     db.session.flush()
 
 
-def save_identity_image(upload_dir: str, stream: IO[bytes], max_bytes: int, widest: bool) -> str:
+def save_identity_image(storage: Storage, stream: IO[bytes], max_bytes: int, widest: bool) -> str:
     """A logo (at most 480 px wide) or a cover (at most 1600 px), drawn again from its pixels
     as the sections' pictures are; returns the stored file's name."""
     detected = detect_type(stream)
@@ -191,7 +181,5 @@ def save_identity_image(upload_dir: str, stream: IO[bytes], max_bytes: int, wide
     clean = images.reencode(io.BytesIO(data), content_type)
     chosen = clean.variants[-1] if widest else clean.variants[0]
     name = f"{IDENTITY_PREFIX}{secrets.token_hex(12)}-{chosen.width}{extension}"
-    folder = Path(upload_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_bytes(chosen.data)
+    storage.save_bytes(name, chosen.data)
     return name

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
@@ -11,7 +13,8 @@ from sqlalchemy import select
 from valuma_space.db import utcnow
 from valuma_space.extensions import db
 from valuma_space.i18n import local_zone
-from valuma_space.workspaces.models import Invitation, Phase, Workspace
+from valuma_space.shared import cached_fact, watch_tables
+from valuma_space.workspaces.models import Invitation, Phase, ReadingAccess, Workspace
 
 T = TypeVar("T")
 
@@ -26,6 +29,45 @@ def request_workspace() -> Workspace | None:
     if "workspace" not in g:
         g.workspace = current_workspace()
     return g.workspace
+
+
+@dataclass(frozen=True)
+class WorkspaceAccess:
+    """What deciding whether a visitor may read needs of the workspace."""
+
+    id: int
+    reading_access: ReadingAccess
+
+
+watch_tables(Workspace.__tablename__)
+
+
+def request_workspace_access() -> WorkspaceAccess | None:
+    """The request's workspace's id and reading access: from the workspace if the request has
+    loaded it, else from the facts the servers share in Redis (no query while they stand), else
+    by loading it. A poll that needs nothing more of the workspace asks the database nothing."""
+    if "workspace_access" in g:
+        return g.workspace_access  # type: ignore[no-any-return]
+    if "workspace" in g:
+        access = _access_of(g.workspace)
+    else:
+        access = cached_fact(
+            "workspace",
+            lambda: _access_of(request_workspace()),
+            lambda a: json.dumps([a.id, a.reading_access.value]),
+            _decode_access,
+        )
+    g.workspace_access = access
+    return access
+
+
+def _decode_access(text: str) -> WorkspaceAccess:
+    workspace_id, reading_access = json.loads(text)
+    return WorkspaceAccess(int(workspace_id), ReadingAccess(reading_access))
+
+
+def _access_of(workspace: Workspace | None) -> WorkspaceAccess | None:
+    return None if workspace is None else WorkspaceAccess(workspace.id, workspace.reading_access)
 
 
 def site_title() -> str:
