@@ -9,7 +9,8 @@ lines, the proxy is deploy/nginx.conf with its placeholders filled in):
 - a fresh PostgreSQL database `valuma_cluster_<time>` on 127.0.0.1:5432 (user postgres),
   `flask db upgrade` and `flask valuma demo` once, the moderator by `flask valuma user add`
   (participants register through the sign-in flow, as people do);
-- Redis database CLUSTER_REDIS_DB (5; emptied at the start and at the end) for rate limits;
+- Redis database CLUSTER_REDIS_DB (5; emptied at the start and at the end) for rate limits,
+  shared renderings and discussion versions (THREAD_CACHE=redis) and the task queue;
 - an SMTP sink (aiosmtpd) on a free port as MAIL_SERVER, which keeps every message;
 - three app servers (the Procfile's `web`, each its own process group and port) and two
   workers (the Procfile's `worker`), all with the same environment;
@@ -775,6 +776,7 @@ class Cluster:
             "MAIL_PORT": str(self.sink.port),
             "MAIL_DEFAULT_SENDER": "VALUMA Space <valuma@cluster.example>",
             "REDIS_URL": redis_url,
+            "THREAD_CACHE": "redis",
             "RATELIMIT_STORAGE_URI": redis_url,
             "TASK_QUEUE_URL": redis_url,
             "UPLOAD_DIR": str(uploads),
