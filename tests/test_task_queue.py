@@ -251,6 +251,34 @@ def test_a_job_whose_worker_is_killed_mid_job_runs_again_and_has_its_effect_once
     assert tasks.jobs_to_resend(utcnow() + timedelta(hours=1)) == []
 
 
+def test_a_worker_stopped_with_sigterm_finishes_its_job_first(
+    app: Flask, backend: dict[str, str], tmp_path: Path
+) -> None:
+    """A restart (systemd stop, a deploy) lets the running job end: SIGTERM arrives while the
+    job is inside, the job then finishes once, and only after it the worker exits."""
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    assert tasks.enqueue("tests.hold", token="kommentti-7")
+    db.session.commit()
+    worker = _worker_process(app, backend, markers)
+    try:
+        _wait_for_file(markers / "started-1", worker)
+        os.killpg(worker.pid, signal.SIGTERM)
+        # Still inside the job: a graceful stop waits for it.
+        with pytest.raises(subprocess.TimeoutExpired):
+            worker.wait(0.5)
+        assert not (markers / "finished").exists()
+        (markers / "release").touch()
+        assert worker.wait(WAIT) == 0
+    finally:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGKILL)
+    assert (markers / "effect").read_text() == "kommentti-7\n"
+    db.session.expire_all()
+    [job] = db.session.scalars(select(Job)).all()
+    assert (job.state, job.attempts) == (JobState.DONE, 1)
+
+
 def _digests(app: Flask) -> list[Any]:
     return [mail for mail in sent_mails(app) if mail.subject.startswith("Mitä uutta")]
 
