@@ -30,7 +30,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app
-from huey import MemoryHuey, RedisHuey, SqliteHuey, crontab
+from huey import MemoryHuey, RedisHuey, SqliteHuey
 from huey.api import Huey
 from huey.consumer import Consumer
 from sqlalchemy import event, or_, select, update
@@ -112,10 +112,6 @@ def periodic(name: str, due: Callable[[datetime], bool]) -> Callable:
 
 def every_minute(_moment: datetime) -> bool:
     return True
-
-
-def every(minutes: int) -> Callable[[datetime], bool]:
-    return lambda moment: moment.minute % minutes == 0
 
 
 # -- In the caller's transaction ------------------------------------------------------------------
@@ -326,7 +322,6 @@ class TaskQueue:
     def __init__(self, app: Flask) -> None:
         self.app = app
         self.huey = _huey_for(app)
-        self.url = app.config.get("TASK_QUEUE_URL") or ""
         self._job_task = self.huey.task(name="valuma.job")(self._in_context(run_job))
         self._wake_tasks = {
             name: self.huey.task(name=f"valuma.wake.{name}")(self._in_context(function))
@@ -430,10 +425,8 @@ __all__ = [
     "WAKE_TASKS",
     "EmbeddedConsumer",
     "TaskQueue",
-    "crontab",
     "current_queue",
     "enqueue",
-    "every",
     "every_minute",
     "job",
     "periodic",
