@@ -15,12 +15,26 @@ from valuma_space.modeldesign.models import (
 )
 from valuma_space.moderation.models import ModerationLogEntry, ModeratorNote, Report
 from valuma_space.notifications.models import Digest, Notification
+from valuma_space.polls.models import (
+    Answer,
+    AnswerDraft,
+    AnswerItem,
+    AnswerLink,
+    AnswerTheme,
+    Question,
+    QuestionVersion,
+)
 from valuma_space.tasks.models import Job
 from valuma_space.workspaces.models import Invitation, Phase, Workspace
 
 __all__ = [
     "Agreement",
     "Alternative",
+    "Answer",
+    "AnswerDraft",
+    "AnswerItem",
+    "AnswerLink",
+    "AnswerTheme",
     "Assessment",
     "Attachment",
     "Comment",
@@ -38,6 +52,8 @@ __all__ = [
     "OutboxMessage",
     "Page",
     "Phase",
+    "Question",
+    "QuestionVersion",
     "Report",
     "Section",
     "SectionVersion",
