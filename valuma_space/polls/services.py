@@ -173,10 +173,7 @@ def has_closed(question: Question, workspace: Workspace, now: datetime | None = 
     now = now or utcnow()
     if is_open(question, workspace, now):
         return False
-    if question.with_comment_period:
-        opens = workspace.comments_open_at
-    else:
-        opens = question.opens_at
+    opens = workspace.comments_open_at if question.with_comment_period else question.opens_at
     return opens is None or now >= opens
 
 
@@ -276,9 +273,9 @@ def _check(data: QuestionInput) -> QuestionInput:
                     high=high,
                 )
             )
-    if not data.with_comment_period and data.opens_at and data.closes_at:
-        if data.closes_at <= data.opens_at:
-            raise Refused(_l("Kysymyksen pitää sulkeutua vasta avautumisensa jälkeen."))
+    dated = not data.with_comment_period and data.opens_at and data.closes_at
+    if dated and data.closes_at <= data.opens_at:  # type: ignore[operator]
+        raise Refused(_l("Kysymyksen pitää sulkeutua vasta avautumisensa jälkeen."))
     return QuestionInput(
         data.kind,
         prompt,
