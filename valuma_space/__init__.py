@@ -158,6 +158,7 @@ def _register_blueprints(app: Flask) -> None:
     from valuma_space.modeldesign.routes import bp as design_bp
     from valuma_space.moderation.routes import bp as moderation_bp
     from valuma_space.notifications.routes import bp as notifications_bp
+    from valuma_space.polls.routes import bp as polls_bp
 
     for blueprint in (
         core_bp,
@@ -168,6 +169,7 @@ def _register_blueprints(app: Flask) -> None:
         comments_bp,
         moderation_bp,
         design_bp,
+        polls_bp,
         exports_bp,
         notifications_bp,
         workspace_admin_bp,

@@ -21,6 +21,7 @@ from valuma_space.access import Access, access
 from valuma_space.extensions import db
 from valuma_space.materials import authoring, uploads
 from valuma_space.materials.diff import word_diff
+from valuma_space.materials.extras import question_line
 from valuma_space.materials.forms import NewSectionForm, PageForm, SectionEditForm, UploadForm
 from valuma_space.materials.models import Attachment, ImageVariant, Page, Section
 from valuma_space.materials.plaintext import plain_text
@@ -119,6 +120,8 @@ def edit_section(section_id: int) -> Response:
     heading, body, base = form.heading.data, form.body.data or "", form.base_revision.data or 0
     if action.startswith("insert:"):
         return _insert_picture(section, form, action.removeprefix("insert:"))
+    if action.startswith("place:") and action.removeprefix("place:").isdigit():
+        return _place_question(section, form, int(action.removeprefix("place:")))
     try:
         if action == "publish":
             authoring.publish(section, current_user, heading, body, base)
@@ -167,6 +170,22 @@ def _insert_picture(section: Section, form: SectionEditForm, attachment_id: str)
         flash(str(refused.message), "error")
         preview = None
     return _editor(section, form, preview=preview, picture_values={})
+
+
+def _place_question(section: Section, form: SectionEditForm, question_id: int) -> Response:
+    """Put a question's line at the end of the text in the form, for the moderator to move
+    where it belongs; nothing is saved until they save or publish."""
+    line = question_line(question_id)
+    text = (form.body.data or "").replace(line, "").rstrip()
+    form.body.data = f"{text}\n\n{line}\n".lstrip()
+    flash(
+        _(
+            "Kysymyksen rivi lisättiin tekstin loppuun. Siirrä se kohtaan, jossa kysymys "
+            "näytetään, ja tallenna luonnos tai julkaise."
+        ),
+        "success",
+    )
+    return _editor(section, form, preview=authoring.render_section_text(section, form.body.data))
 
 
 def _editor(

@@ -146,7 +146,13 @@ def matrix() -> str:
     if not moderator and not workspace.matrix_public:
         abort(404)
     data = services.matrix(workspace, published_only=not moderator)
-    return render_template("modeldesign/matrix.html", matrix=data, moderator=moderator, **LABELS)
+    return render_template(
+        "modeldesign/matrix.html",
+        matrix=data,
+        moderator=moderator,
+        has_ratings=any(cell.rating for cell in data.cells.values()),
+        **LABELS,
+    )
 
 
 @bp.route("/matriisi/<int:alternative_id>/<int:criterion_id>", methods=["GET", "POST"])

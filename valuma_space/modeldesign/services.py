@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
@@ -309,11 +310,36 @@ def alternative_page(alternative: Alternative) -> AlternativePage:
 
 
 @dataclass
+class ParticipantRating:
+    """Participants' own scores of a cell (from the polls' rate-the-alternatives questions)."""
+
+    mean: float | None
+    count: int
+    suppressed: bool = False
+    """Fewer raters than the polls show participants: the figures are withheld."""
+    text: str = ""
+    """The mean as the matrix writes scores (+0,8)."""
+    css: str = "score-none"
+    """The matrix's colour class for the mean rounded to the scale."""
+
+
+@dataclass
 class Cell:
     supports: int = 0
     opposes: int = 0
     other: int = 0
     assessment: Assessment | None = None
+    rating: ParticipantRating | None = None
+
+
+CellRatings = Callable[[Workspace, bool], dict[tuple[int, int], ParticipantRating]]
+"""(workspace, for participants) → participants' ratings by (alternative id, criterion id)."""
+_CELL_RATINGS: list[CellRatings] = []
+
+
+def register_cell_ratings(ratings: CellRatings) -> None:
+    """A domain above (the polls) puts participants' ratings beside the moderators' scores."""
+    _CELL_RATINGS.append(ratings)
 
 
 @dataclass
@@ -327,7 +353,8 @@ class Matrix:
 
 
 def matrix(workspace: Workspace, published_only: bool = False) -> Matrix:
-    """Alternatives × criteria with link counts and current assessments: four queries."""
+    """Alternatives × criteria with link counts, current assessments and participants'
+    ratings: four queries, and the ratings' own (a fixed number, see polls.ratings)."""
     alts = alternatives(workspace)
     if published_only:
         alts = [a for a in alts if a.section_id is not None]
@@ -365,6 +392,9 @@ def matrix(workspace: Workspace, published_only: bool = False) -> Matrix:
     )
     for assessment in db.session.scalars(select(Assessment).where(Assessment.id.in_(latest))):
         cells[(assessment.alternative_id, assessment.criterion_id)].assessment = assessment
+    for ratings in _CELL_RATINGS:
+        for key, rating in ratings(workspace, published_only).items():
+            cells[key].rating = rating
     return Matrix(alts, crits, dict(cells))
 
 

@@ -213,6 +213,30 @@ def bar_chart(
     )
 
 
+def share_bars(
+    rows: list[tuple[str, float, str]], title: str, chart_id: str, standalone: bool = False
+) -> Markup:
+    """One bar per row on a scale of 0…1 (a share of respondents), its label above it and its
+    figure after it as text, which may say less than the bar ("alle 5" draws no bar)."""
+    canvas = _Canvas(chart_id, title, standalone)
+    y = canvas.top
+    paint = _paint(chart_id, Series("registered", title))
+    for label, fraction, figure in rows:
+        y = _label(canvas, label, y)
+        width = 0.8 * max(0.0, min(fraction, 1.0))
+        if width:
+            canvas.add(
+                f'<rect x="{canvas.x(0)}" y="{y}" width="{canvas.w(width)}" height="18" '
+                f"{paint}></rect>"
+            )
+        canvas.add(
+            f'<text x="{canvas.x(width)}" dx="6" y="{y + 16}" class="chart-value">'
+            f"{escape(figure)}</text>"
+        )
+        y += 30
+    return canvas.svg(y + 4)
+
+
 def stacked_bars(
     groups: list[tuple[str, list[tuple[str, list[int]]]]],
     series: list[Series],

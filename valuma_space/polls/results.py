@@ -51,7 +51,8 @@ class Counted:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.share)
+        """Rounded half up, as people round (12.5 → 13), not to even."""
+        return int(100 * self.share + 0.5)
 
 
 @dataclass

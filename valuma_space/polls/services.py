@@ -13,19 +13,19 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError
 
 from valuma_space.auth.models import User
 from valuma_space.comments.models import Visibility
-from valuma_space.db import utcnow
+from valuma_space.db import insert_unless_present, utcnow
 from valuma_space.extensions import db
 from valuma_space.materials.models import Section
-from valuma_space.modeldesign.models import Alternative, Criterion
+from valuma_space.modeldesign.models import Alternative, Criterion, Theme
 from valuma_space.modeldesign.services import criteria as all_criteria
 from valuma_space.polls.models import (
     Answer,
     AnswerDraft,
     AnswerItem,
+    AnswerTheme,
     Question,
     QuestionKind,
     QuestionVersion,
@@ -175,6 +175,15 @@ def has_closed(question: Question, workspace: Workspace, now: datetime | None = 
         return False
     opens = workspace.comments_open_at if question.with_comment_period else question.opens_at
     return opens is None or now >= opens
+
+
+def opens_later(
+    question: Question, workspace: Workspace, now: datetime | None = None
+) -> datetime | None:
+    """When a question that is not open yet opens; None when it is open or has closed."""
+    now = now or utcnow()
+    opens = workspace.comments_open_at if question.with_comment_period else question.opens_at
+    return opens if opens is not None and now < opens else None
 
 
 # --- writing questions ------------------------------------------------------------------------
@@ -450,6 +459,64 @@ def questions_of(section_ids: list[int]) -> dict[int, list[Question]]:
     return found
 
 
+def questions_on_page(page_id: int) -> dict[int, list[Question]]:
+    """The questions of every section on a page, by section id, in order: one query."""
+    found: dict[int, list[Question]] = {}
+    for question in db.session.scalars(
+        select(Question)
+        .join(Section, Section.id == Question.section_id)
+        .where(Section.page_id == page_id)
+        .order_by(Question.section_id, Question.position, Question.id)
+    ):
+        found.setdefault(question.section_id, []).append(question)
+    return found
+
+
+def workspace_questions(workspace: Workspace) -> list[tuple[Section, list[Question]]]:
+    """Every section with questions, in the materials' order, with its questions: one query."""
+    from valuma_space.materials.models import Page
+
+    listed: dict[int, tuple[Section, list[Question]]] = {}
+    for question, section in db.session.execute(
+        select(Question, Section)
+        .join(Section, Section.id == Question.section_id)
+        .join(Page, Page.id == Section.page_id)
+        .where(Question.workspace_id == workspace.id)
+        .order_by(Page.position, Section.position, Question.position, Question.id)
+    ):
+        listed.setdefault(section.id, (section, []))[1].append(question)
+    return list(listed.values())
+
+
+def answer_counts(questions: list[Question]) -> dict[int, int]:
+    """Answers to each question's current wording, by question id: one query."""
+    if not questions:
+        return {}
+    found = dict.fromkeys((q.id for q in questions), 0)
+    versions = {q.id: q.version for q in questions}
+    for question_id, version, n in db.session.execute(
+        select(Answer.question_id, Answer.question_version, func.count())
+        .where(Answer.question_id.in_(versions))
+        .group_by(Answer.question_id, Answer.question_version)
+    ):
+        if versions[question_id] == version:
+            found[question_id] = n
+    return found
+
+
+def rating_questions(workspace: Workspace) -> list[Question]:
+    return list(
+        db.session.scalars(
+            select(Question)
+            .where(
+                Question.workspace_id == workspace.id,
+                Question.kind == QuestionKind.RATE_ALTERNATIVES,
+            )
+            .order_by(Question.id)
+        )
+    )
+
+
 def placed_ids(markdown: str) -> list[int]:
     return [int(m) for m in PLACEHOLDER.findall(markdown or "")]
 
@@ -610,20 +677,22 @@ def _own_answer(question: Question, person: User) -> Answer | None:
 
 
 def _insert_answer(question: Question, person: User) -> Answer:
-    """The person's answer row, made now: if a second request of theirs made it first (two
-    tabs sending at once), the constraint stops this one and theirs is used."""
-    answer_row = Answer(
-        question_id=question.id, question_version=question.version, user_id=person.id
+    """The person's answer row, made now; if a second request of theirs made it first (two
+    tabs sending at once), the constraint keeps theirs, and this request rewrites it."""
+    insert_unless_present(
+        db.session,
+        Answer,
+        {
+            "question_id": question.id,
+            "question_version": question.version,
+            "user_id": person.id,
+            "created_at": utcnow(),
+            "updated_at": utcnow(),
+        },
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(answer_row)
-            db.session.flush()
-    except IntegrityError:
-        existing = _own_answer(question, person)
-        assert existing is not None
-        return existing
-    return answer_row
+    made = _own_answer(question, person)
+    assert made is not None
+    return made
 
 
 def _set_text(
@@ -759,6 +828,44 @@ def moderate_answer(answer_row: Answer, moderator: User, visible: bool, reason: 
     db.session.flush()
 
 
+def themes_of_answers(answer_ids: list[int]) -> dict[int, list[Theme]]:
+    """Each free-text answer's themes, by answer id: one query."""
+    found: dict[int, list[Theme]] = {answer_id: [] for answer_id in answer_ids}
+    if not answer_ids:
+        return found
+    for answer_id, theme in db.session.execute(
+        select(AnswerTheme.answer_id, Theme)
+        .join(Theme, Theme.id == AnswerTheme.theme_id)
+        .where(AnswerTheme.answer_id.in_(answer_ids))
+        .order_by(Theme.name)
+    ):
+        found[answer_id].append(theme)
+    return found
+
+
+def set_answer_themes(answer_row: Answer, theme_ids: set[int], workspace: Workspace) -> None:
+    """Tag a free-text answer with the workspace's themes, as a comment is tagged."""
+    allowed = set(
+        db.session.scalars(
+            select(Theme.id).where(Theme.workspace_id == workspace.id, Theme.id.in_(theme_ids))
+        )
+    )
+    db.session.execute(delete(AnswerTheme).where(AnswerTheme.answer_id == answer_row.id))
+    for theme_id in sorted(allowed):
+        db.session.add(AnswerTheme(answer_id=answer_row.id, theme_id=theme_id))
+    db.session.flush()
+
+
+def describe_only(questions: list[Question], design: Design, only: tuple[int, int, int]) -> str:
+    """Who the results are filtered to, in words: "Kysymys: vaihtoehto"."""
+    question_id, row, column = only
+    question = next(q for q in questions if q.id == question_id)
+    wording = design.wording(question)
+    option = next((c.label for c in wording.options if c.key == column), "?")
+    row_label = next((r.label for r in wording.rows if r.key == row), "")
+    return f"{question.prompt}: {row_label + ' – ' if row_label else ''}{option}"
+
+
 def results_visible_to(
     question: Question, workspace: Workspace, viewer: User | None, answered: bool
 ) -> bool:
@@ -766,8 +873,9 @@ def results_visible_to(
     moderators chose."""
     if viewer is not None and viewer.is_moderator:
         return True
-    if question.results_shown == ResultsShown.NEVER or viewer is None:
+    if question.results_shown == ResultsShown.NEVER:
         return False
-    if question.results_shown == ResultsShown.AFTER_ANSWERING:
-        return answered or has_closed(question, workspace)
+    if question.results_shown == ResultsShown.AFTER_ANSWERING and answered:
+        return True
+    # After closing, results are for whoever reads the section, visitors included.
     return has_closed(question, workspace)
