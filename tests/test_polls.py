@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from tests.factories import make_page, make_section, make_user, make_workspace
-from tests.helpers import csrf_token, login_as, submit_form
+from tests.helpers import csrf_token, login_as
 from valuma_space.auth.models import Role
 from valuma_space.choices import OrganisationType, Region
 from valuma_space.db import utcnow
@@ -609,7 +609,7 @@ def test_a_question_placed_in_the_text_stands_there(app: Flask, place) -> None:
         place["moderator"], section, "publish", section.heading, body
     ).status_code in (302, 303)
     html = section_html(participant(app), section)
-    first, rest = html.split("Ensimmäinen kappale.", 1)
+    _before, rest = html.split("Ensimmäinen kappale.", 1)
     assert rest.index(f'id="q{question.id}"') < rest.index("Toinen.")
     assert "[[kysymys:" not in html
     # The page of the materials shows it in its place as a short card.
