@@ -169,6 +169,7 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("answer_id", sa.Integer(), nullable=False),
         sa.Column("question_id", sa.Integer(), nullable=False),
+        sa.Column("question_version", sa.Integer(), nullable=False),
         sa.Column("row_key", sa.Integer(), nullable=False),
         sa.Column("column_key", sa.Integer(), nullable=False),
         sa.Column("value", sa.Integer(), nullable=False),
@@ -189,8 +190,8 @@ def upgrade():
     with op.batch_alter_table("answer_items", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_answer_items_answer_id"), ["answer_id"], unique=False)
         batch_op.create_index(
-            batch_op.f("ix_answer_items_question_id_row_key_column_key_value"),
-            ["question_id", "row_key", "column_key", "value"],
+            "ix_answer_items_counting",
+            ["question_id", "question_version", "row_key", "column_key", "value"],
             unique=False,
         )
 
@@ -262,7 +263,9 @@ def downgrade():
 
     op.drop_table("answer_links")
     with op.batch_alter_table("answer_items", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_answer_items_question_id_row_key_column_key_value"))
+        batch_op.drop_index(
+            "ix_answer_items_counting"
+        )
         batch_op.drop_index(batch_op.f("ix_answer_items_answer_id"))
 
     op.drop_table("answer_items")

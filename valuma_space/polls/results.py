@@ -198,43 +198,35 @@ def _count(
     questions: list[Question], breakdown: str | None, only: tuple[int, int, int] | None
 ) -> tuple[dict[int, Counts], dict[int, dict[tuple[int, str], int]]]:
     """Items and respondents per question, wording and group: two queries for any number of
-    questions."""
+    questions. Without a breakdown or a filter the items are counted on their own index, with
+    no join; a breakdown joins the people, a filter the answers."""
     ids = [q.id for q in questions]
     group_column: Any = BREAKDOWNS[breakdown][0] if breakdown else literal("")
     people = _people_filter(only)
-    conditions: list[ColumnElement[bool]] = [Answer.question_id.in_(ids)]
+    item_columns = (
+        AnswerItem.question_id,
+        AnswerItem.question_version,
+        group_column,
+        AnswerItem.row_key,
+        AnswerItem.column_key,
+        AnswerItem.value,
+    )
+    query = select(*item_columns, func.count()).where(AnswerItem.question_id.in_(ids))
+    respondents_query = select(
+        Answer.question_id, Answer.question_version, group_column, func.count()
+    ).where(Answer.question_id.in_(ids))
+    if breakdown or people is not None:
+        query = query.join(Answer, Answer.id == AnswerItem.answer_id)
     if people is not None:
-        conditions.append(people)
-    item_counts: dict[int, Counts] = defaultdict(lambda: defaultdict(dict))
-    query = (
-        select(
-            AnswerItem.question_id,
-            Answer.question_version,
-            group_column,
-            AnswerItem.row_key,
-            AnswerItem.column_key,
-            AnswerItem.value,
-            func.count(),
-        )
-        .join(Answer, Answer.id == AnswerItem.answer_id)
-        .where(*conditions)
-        .group_by(
-            AnswerItem.question_id,
-            Answer.question_version,
-            group_column,
-            AnswerItem.row_key,
-            AnswerItem.column_key,
-            AnswerItem.value,
-        )
-    )
-    respondents_query = (
-        select(Answer.question_id, Answer.question_version, group_column, func.count())
-        .where(*conditions)
-        .group_by(Answer.question_id, Answer.question_version, group_column)
-    )
+        query, respondents_query = query.where(people), respondents_query.where(people)
     if breakdown:
         query = query.join(User, User.id == Answer.user_id)
         respondents_query = respondents_query.join(User, User.id == Answer.user_id)
+    query = query.group_by(*item_columns)
+    respondents_query = respondents_query.group_by(
+        Answer.question_id, Answer.question_version, group_column
+    )
+    item_counts: dict[int, Counts] = defaultdict(lambda: defaultdict(dict))
     for question_id, version, group, row, column, value, n in db.session.execute(query):
         item_counts[question_id][(version, str(group or ""))][(row, column, value)] = n
     respondents: dict[int, dict[tuple[int, str], int]] = defaultdict(dict)

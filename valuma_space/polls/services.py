@@ -657,7 +657,13 @@ def answer(
     if mine.text != parsed.text:
         _set_text(mine, parsed.text, person, workspace, pre_moderation)
     mine.items = [
-        AnswerItem(question_id=question.id, row_key=row, column_key=column, value=value)
+        AnswerItem(
+            question_id=question.id,
+            question_version=question.version,
+            row_key=row,
+            column_key=column,
+            value=value,
+        )
         for row, column, value in parsed.items
     ]
     mine.updated_at = utcnow()
