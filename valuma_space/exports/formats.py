@@ -27,6 +27,7 @@ from valuma_space.exports.answers import (
     ANSWER_FREE_TEXT,
     KIND_CODE,
     AnswerRow,
+    QuestionAnswers,
 )
 from valuma_space.exports.rows import COLUMNS, REMOVED, Cells, ExportRow, SectionBlock
 
@@ -436,6 +437,25 @@ def md_text(value: object) -> str:
     return _MARKDOWN_SPECIALS.sub(r"\\\1", " ".join(str(value).split()))
 
 
+def _md_questions(questions: list[QuestionAnswers]) -> str:
+    """The section's questions with their results as Markdown tables."""
+    if not questions:
+        return ""
+    out = [f"### {_('Kysymykset')}\n\n"]
+    for question in questions:
+        out.append(
+            f"#### {md_text(question.question.prompt)}\n\n*{md_text(question.kind_label)}*\n\n"
+        )
+        for table in question.tables:
+            out.append(f"{md_text(table.caption)}\n\n")
+            out.append("| " + " | ".join(md_text(cell) or " " for cell in table.header) + " |\n")
+            out.append("|" + " --- |" * len(table.header) + "\n")
+            for row in table.rows:
+                out.append("| " + " | ".join(md_text(cell) for cell in row) + " |\n")
+            out.append("\n" + "".join(f"{md_text(note)}\n\n" for note in table.notes))
+    return "".join(out)
+
+
 def report_md_chunks(
     blocks: Iterable[SectionBlock], workspace_title: str, exported_at: str
 ) -> Iterator[str]:
@@ -455,7 +475,7 @@ def report_md_chunks(
             )
             about = md_text(f"({row.kind}, {row.created_at}):")
             yield f"{indent}- **{md_text(row.author)}** {about} {md_text(row.text)}{extra}\n"
-        yield "\n"
+        yield "\n" + _md_questions(block.questions)
         summary.add(block)
     yield f"## {_('Yhteenveto')}\n\n"
     for heading, counter in summary.sections():
@@ -495,6 +515,7 @@ def _docx_body(
                 if row.themes or row.model_links:
                     runs.append(wordml.run(f"  [{row.themes} {row.model_links}]", italic=True))
             paragraphs.append(wordml.paragraph(runs, style))
+        paragraphs.extend(_docx_questions(block.questions))
         yield "".join(paragraphs)
         summary.add(block)
     yield wordml.heading(_("Yhteenveto"), 1)
@@ -503,3 +524,20 @@ def _docx_body(
         for key, value in counter.most_common():
             yield wordml.paragraph([wordml.run(f"{key}: {value}")], "ListBullet")
 
+
+def _docx_questions(questions: list[QuestionAnswers]) -> Iterator[str]:
+    """The section's questions with their results, a table's row to a line (the report's Word
+    writer has no tables)."""
+    for question in questions:
+        yield wordml.heading(question.question.prompt, 2)
+        yield wordml.paragraph([wordml.run(question.kind_label, italic=True)])
+        for table in question.tables:
+            yield wordml.paragraph([wordml.run(table.caption, bold=True)])
+            for row in table.rows:
+                cells = [
+                    f"{name}: {cell}" if name else cell
+                    for name, cell in zip(table.header[1:], row[1:], strict=False)
+                ]
+                yield wordml.paragraph([wordml.run(f"{row[0]} – {'; '.join(cells)}")], "ListBullet")
+            for note in table.notes:
+                yield wordml.paragraph([wordml.run(note)])
