@@ -116,7 +116,8 @@ def test_an_export_that_fails_part_way_does_not_end_like_a_whole_file(
         return real_cells(self, page, section)
 
     monkeypatch.setattr(export_rows.RowReader, "cells", failing_on_the_second_section)
-    for fmt in sorted(STREAMED):
+    # The answers' CSV reads no comments; test_exports_answers breaks it off part-way.
+    for fmt in sorted(STREAMED - {"csv-answers"}):
         calls.clear()
         received = []
         # What the download streams, after its 200 has gone.

@@ -6,24 +6,35 @@ from __future__ import annotations
 import csv
 import io
 import json
+import pickle
 import re
+import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from itertools import chain, repeat
 from operator import itemgetter
-from typing import IO
+from typing import IO, Any
 
 from flask import render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from valuma_space.exports import wordml
+from valuma_space.exports.answers import (
+    ANSWER,
+    ANSWER_COLUMNS,
+    ANSWER_FREE_TEXT,
+    KIND_CODE,
+    AnswerRow,
+    QuestionAnswers,
+)
 from valuma_space.exports.rows import COLUMNS, REMOVED, Cells, ExportRow, SectionBlock
 
-FORMATS = ("csv", "xlsx", "json", "report-html", "report-md", "report-docx")
+FORMATS = ("csv", "csv-answers", "xlsx", "json", "report-html", "report-md", "report-docx")
 FORMAT_LABELS = {
     "csv": _l("CSV-taulukko"),
+    "csv-answers": _l("CSV-taulukko: kysymysten vastaukset"),
     "xlsx": _l("Excel-taulukko"),
     "json": _l("JSON-tiedosto (koneluettava)"),
     "report-html": _l("Raportti (verkkosivu)"),
@@ -33,6 +44,7 @@ FORMAT_LABELS = {
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
+    "csv-answers": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
     "report-html": "text/html; charset=utf-8",
@@ -41,6 +53,7 @@ CONTENT_TYPES = {
 }
 EXTENSIONS = {
     "csv": "csv",
+    "csv-answers": "csv",
     "xlsx": "xlsx",
     "json": "json",
     "report-html": "html",
@@ -93,6 +106,26 @@ def _formula_safe(rows: list[Cells]) -> list[Cells]:
     ]
 
 
+ANSWER_FREE_TEXT_CELLS = itemgetter(*(AnswerRow._fields.index(name) for name in ANSWER_FREE_TEXT))
+
+
+def _answers_formula_safe(rows: list[Cells]) -> list[Cells]:
+    """The answer rows with every free-text cell that starts like a formula neutralised; a
+    scale's point is a number of our own ("-2"), and is left as it is."""
+    cells = chain.from_iterable(map(ANSWER_FREE_TEXT_CELLS, rows))
+    if not any(map(str.startswith, cells, repeat(TRIGGERS))):
+        return rows
+    return [
+        tuple(
+            neutralise(value)
+            if name in ANSWER_FREE_TEXT and not (index == ANSWER and row[KIND_CODE] == "scale")
+            else value
+            for index, (name, value) in enumerate(zip(AnswerRow._fields, row, strict=True))
+        )
+        for row in rows
+    ]
+
+
 # --- CSV --------------------------------------------------------------------------------------
 
 
@@ -103,6 +136,13 @@ def csv_chunks(blocks: Iterable[SectionBlock], include_notes: bool = False) -> I
     cells = itemgetter(slice(len(columns)))
     for block in blocks:
         yield _csv_text(map(cells, _formula_safe(block.cells)))
+
+
+def csv_answer_chunks(blocks: Iterable[SectionBlock]) -> Iterator[str]:
+    """The answers, a row per answer, as csv_chunks writes the comments."""
+    yield "\ufeff" + _csv_text([ANSWER_COLUMNS])
+    for block in blocks:
+        yield _csv_text(_answers_formula_safe(block.answer_cells))
 
 
 def _csv_text(rows: Iterable[Sequence[object]]) -> str:
@@ -128,6 +168,9 @@ WIDTHS = {
     "model_links": 40,
     "themes": 24,
     "permalink": 36,
+    "question_prompt": 40,
+    "respondent": 24,
+    "answer": 60,
 }
 
 
@@ -137,8 +180,9 @@ def write_xlsx(
     model: dict[str, object],
     include_notes: bool = False,
 ) -> None:
-    """A sheet per page and one of the model links; headers frozen, filters on, real dates.
-    XlsxWriter's constant-memory mode writes each row out as it goes."""
+    """A sheet per page, one of the model links and, when the sections have questions, one of
+    their answers (a row per answer); headers frozen, filters on, real dates. XlsxWriter's constant-memory mode writes
+    each row out as it goes."""
     import xlsxwriter
 
     columns = _columns(include_notes)
@@ -160,40 +204,83 @@ def write_xlsx(
         links_sheet.write_string(0, col, name, header)
     width = len(columns)
     dates = {columns.index("created_at"), columns.index("edited_at")}
-    for block in blocks:
-        if block.page.id not in sheets:
-            title = "".join(ch for ch in block.page.title if ch not in "[]:*?/\\")[:28] or "Sivu"
-            sheet = book.add_worksheet(f"{title} {len(sheets) + 1}"[:31])
-            for col, name in enumerate(columns):
-                sheet.write_string(0, col, name, header)
-                sheet.set_column(col, col, WIDTHS.get(name, 12))
-            sheet.freeze_panes(1, 0)
-            sheets[block.page.id] = (sheet, 1)
-        sheet, row_number = sheets[block.page.id]
-        for row in map(ExportRow._make, _formula_safe(block.cells)):
-            for col, value in enumerate(row[:width]):
-                if value is None:
-                    continue  # an empty cell: the comment starts a thread
+    # The answers' sheet comes last, after the pages' sheets that are added as the sections go
+    # by: its rows wait in a file of their own meanwhile, not in memory. An export with no
+    # questions in it has no such sheet, as before there were questions.
+    questions = False
+    with tempfile.TemporaryFile() as answers:
+        for block in blocks:
+            if block.questions:
+                questions = True
+                pickle.dump(_answers_formula_safe(block.answer_cells), answers)
+            if block.page.id not in sheets:
+                title = (
+                    "".join(ch for ch in block.page.title if ch not in "[]:*?/\\")[:28] or "Sivu"
+                )
+                sheet = book.add_worksheet(f"{title} {len(sheets) + 1}"[:31])
+                for col, name in enumerate(columns):
+                    sheet.write_string(0, col, name, header)
+                    sheet.set_column(col, col, WIDTHS.get(name, 12))
+                sheet.freeze_panes(1, 0)
+                sheets[block.page.id] = (sheet, 1)
+            sheet, row_number = sheets[block.page.id]
+            for row in map(ExportRow._make, _formula_safe(block.cells)):
+                for col, value in enumerate(row[:width]):
+                    if value is None:
+                        continue  # an empty cell: the comment starts a thread
+                    if isinstance(value, int):
+                        sheet.write_number(row_number, col, value)
+                    elif value and col in dates:
+                        sheet.write_datetime(
+                            row_number,
+                            col,
+                            datetime.fromisoformat(value).replace(tzinfo=None),
+                            when,
+                        )
+                    else:
+                        sheet.write_string(row_number, col, value)
+                if row.model_links:
+                    links_sheet.write_number(links_row, 0, row.id)
+                    links_sheet.write_string(links_row, 1, row.section)
+                    links_sheet.write_string(links_row, 2, row.model_links)
+                    links_sheet.write_string(links_row, 3, row.themes)
+                    links_row += 1
+                row_number += 1
+            sheets[block.page.id] = (sheet, row_number)
+        for sheet, rows in sheets.values():
+            sheet.autofilter(0, 0, max(rows - 1, 0), len(columns) - 1)  # type: ignore[attr-defined]
+        links_sheet.autofilter(0, 0, max(links_row - 1, 0), 3)
+        if questions:
+            answers.seek(0)
+            _answers_sheet(book, header, when, answers)
+    book.close()
+
+
+def _answers_sheet(book: Any, header: Any, when: Any, spool: IO[bytes]) -> None:
+    """The sheet of the answers, a row per answer, from the sections' rows spooled in turn."""
+    sheet = book.add_worksheet(str(_l("Vastaukset")))
+    for col, name in enumerate(ANSWER_COLUMNS):
+        sheet.write_string(0, col, name, header)
+        sheet.set_column(col, col, WIDTHS.get(name, 12))
+    sheet.freeze_panes(1, 0)
+    answered_at = ANSWER_COLUMNS.index("answered_at")
+    row_number = 1
+    while True:
+        try:
+            rows = pickle.load(spool)  # noqa: S301 (our own file, written just before)
+        except EOFError:
+            break
+        for cells in rows:
+            for col, value in enumerate(cells):
                 if isinstance(value, int):
                     sheet.write_number(row_number, col, value)
-                elif value and col in dates:
-                    sheet.write_datetime(
-                        row_number, col, datetime.fromisoformat(value).replace(tzinfo=None), when
-                    )
+                elif value and col == answered_at:
+                    moment = datetime.fromisoformat(value).replace(tzinfo=None)
+                    sheet.write_datetime(row_number, col, moment, when)
                 else:
                     sheet.write_string(row_number, col, value)
-            if row.model_links:
-                links_sheet.write_number(links_row, 0, row.id)
-                links_sheet.write_string(links_row, 1, row.section)
-                links_sheet.write_string(links_row, 2, row.model_links)
-                links_sheet.write_string(links_row, 3, row.themes)
-                links_row += 1
             row_number += 1
-        sheets[block.page.id] = (sheet, row_number)
-    for sheet, rows in sheets.values():
-        sheet.autofilter(0, 0, max(rows - 1, 0), len(columns) - 1)  # type: ignore[attr-defined]
-    links_sheet.autofilter(0, 0, max(links_row - 1, 0), 3)
-    book.close()
+    sheet.autofilter(0, 0, max(row_number - 1, 0), len(ANSWER_COLUMNS) - 1)
 
 
 # --- JSON -------------------------------------------------------------------------------------
@@ -245,7 +332,8 @@ def json_chunks(
     exported_at: str,
     include_notes: bool = False,
 ) -> Iterator[str]:
-    """workspace → pages → sections → threads → replies, written a section at a time."""
+    """workspace → pages → sections → threads → replies, and sections → questions → answers,
+    written a section at a time."""
     yield '{"workspace": ' + json.dumps(workspace_title, ensure_ascii=False)
     yield ', "exported_at": ' + json.dumps(exported_at)
     yield ', "model_design": ' + json.dumps(model, ensure_ascii=False)
@@ -272,7 +360,16 @@ def json_chunks(
         }
         threads = _threads_json(block, include_notes)
         head = json.dumps(section, ensure_ascii=False)[:-1]
-        yield ("" if first_section else ", ") + head + ', "threads": ' + threads + "}"
+        questions = json.dumps([q.data() for q in block.questions], ensure_ascii=False)
+        yield (
+            ("" if first_section else ", ")
+            + head
+            + ', "threads": '
+            + threads
+            + ', "questions": '
+            + questions
+            + "}"
+        )
         first_section = False
     if current_page is not None:
         yield "]}"
@@ -340,6 +437,25 @@ def md_text(value: object) -> str:
     return _MARKDOWN_SPECIALS.sub(r"\\\1", " ".join(str(value).split()))
 
 
+def _md_questions(questions: list[QuestionAnswers]) -> str:
+    """The section's questions with their results as Markdown tables."""
+    if not questions:
+        return ""
+    out = [f"### {_('Kysymykset')}\n\n"]
+    for question in questions:
+        out.append(
+            f"#### {md_text(question.question.prompt)}\n\n*{md_text(question.kind_label)}*\n\n"
+        )
+        for table in question.tables:
+            out.append(f"{md_text(table.caption)}\n\n")
+            out.append("| " + " | ".join(md_text(cell) or " " for cell in table.header) + " |\n")
+            out.append("|" + " --- |" * len(table.header) + "\n")
+            for row in table.rows:
+                out.append("| " + " | ".join(md_text(cell) for cell in row) + " |\n")
+            out.append("\n" + "".join(f"{md_text(note)}\n\n" for note in table.notes))
+    return "".join(out)
+
+
 def report_md_chunks(
     blocks: Iterable[SectionBlock], workspace_title: str, exported_at: str
 ) -> Iterator[str]:
@@ -359,7 +475,7 @@ def report_md_chunks(
             )
             about = md_text(f"({row.kind}, {row.created_at}):")
             yield f"{indent}- **{md_text(row.author)}** {about} {md_text(row.text)}{extra}\n"
-        yield "\n"
+        yield "\n" + _md_questions(block.questions)
         summary.add(block)
     yield f"## {_('Yhteenveto')}\n\n"
     for heading, counter in summary.sections():
@@ -399,6 +515,7 @@ def _docx_body(
                 if row.themes or row.model_links:
                     runs.append(wordml.run(f"  [{row.themes} {row.model_links}]", italic=True))
             paragraphs.append(wordml.paragraph(runs, style))
+        paragraphs.extend(_docx_questions(block.questions))
         yield "".join(paragraphs)
         summary.add(block)
     yield wordml.heading(_("Yhteenveto"), 1)
@@ -406,3 +523,21 @@ def _docx_body(
         yield wordml.heading(heading, 2)
         for key, value in counter.most_common():
             yield wordml.paragraph([wordml.run(f"{key}: {value}")], "ListBullet")
+
+
+def _docx_questions(questions: list[QuestionAnswers]) -> Iterator[str]:
+    """The section's questions with their results, a table's row to a line (the report's Word
+    writer has no tables)."""
+    for question in questions:
+        yield wordml.heading(question.question.prompt, 2)
+        yield wordml.paragraph([wordml.run(question.kind_label, italic=True)])
+        for table in question.tables:
+            yield wordml.paragraph([wordml.run(table.caption, bold=True)])
+            for row in table.rows:
+                cells = [
+                    f"{name}: {cell}" if name else cell
+                    for name, cell in zip(table.header[1:], row[1:], strict=False)
+                ]
+                yield wordml.paragraph([wordml.run(f"{row[0]} – {'; '.join(cells)}")], "ListBullet")
+            for note in table.notes:
+                yield wordml.paragraph([wordml.run(note)])

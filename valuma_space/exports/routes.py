@@ -77,7 +77,8 @@ def download() -> Response:
     lang = args.get("lang") if args.get("lang") in languages else str(get_locale())
     services.log_export(current_user, fmt, filters)
     db.session.commit()  # logged before the first byte goes, whatever happens to the download
-    filename = f"valuma-kommentit.{EXTENSIONS[fmt]}"
+    name = "vastaukset" if fmt == "csv-answers" else "kommentit"
+    filename = f"valuma-{name}.{EXTENSIONS[fmt]}"
     headers = {
         "Content-Disposition": f'attachment; filename="{filename}"',
         "Cache-Control": "no-store",

@@ -28,6 +28,7 @@ from valuma_space.comments.models import (
     TriageStatus,
     Visibility,
 )
+from valuma_space.exports.answers import AnswerReader, QuestionAnswers
 from valuma_space.extensions import db
 from valuma_space.i18n import local_zone
 from valuma_space.materials.models import Page, Section
@@ -280,9 +281,11 @@ class Authors:
 
     def read(self, comments: list[Cells]) -> None:
         """Read the authors of `comments` not met before, a batch of them per query."""
-        new = sorted(
-            {comment[AUTHOR_ID] for comment in comments} - self.cells.keys() - self.unnamed.keys()
-        )
+        self.read_ids(comment[AUTHOR_ID] for comment in comments)
+
+    def read_ids(self, people: Iterable[int]) -> None:
+        """Read the people not met before (authors, respondents), a batch of them per query."""
+        new = sorted(set(people) - self.cells.keys() - self.unnamed.keys())
         for start in range(0, len(new), 500):  # SQLite takes a limited number of parameters
             for person in self.connection.execute(
                 select(*PERSON_COLUMNS).where(User.id.in_(new[start : start + 500]))
@@ -333,11 +336,18 @@ class SectionBlock:
     links: dict[int, list[ModelLink]] = field(default_factory=dict)
     """Comment id -> its model links, as data for JSON and the reports' summary."""
     labels: Labels | None = None
+    questions: list[QuestionAnswers] = field(default_factory=list)
+    """The section's questions with their answers, in the section's order."""
 
     @cached_property
     def rows(self) -> list[ExportRow]:
         """The rows with their cells named, for the formats that pick cells by name."""
         return list(map(ExportRow._make, self.cells))
+
+    @property
+    def answer_cells(self) -> list[Cells]:
+        """Every answer row of the section, question by question (see answers.AnswerRow)."""
+        return [cells for question in self.questions for cells in question.cells]
 
 
 def _plain(connection: Connection, query: Select[Any]) -> list[Cells]:
@@ -597,10 +607,22 @@ class RowReader:
 
 
 def section_blocks(
-    workspace: Workspace, filters: ExportFilters, base_url: str
+    workspace: Workspace,
+    filters: ExportFilters,
+    base_url: str,
+    comments: bool = True,
+    answers: bool = True,
+    results: bool = False,
 ) -> Iterator[SectionBlock]:
     """One block per section, in reading order; each section's comments are read in a few queries,
-    so memory stays the size of the largest section, not of the whole discussion."""
+    so memory stays the size of the largest section, not of the whole discussion.
+
+    With `answers`, each block carries its questions and the answers the export takes (two
+    queries a section, and a few for the whole export; see answers.AnswerReader); with
+    `results` too, each question's results among everyone who answered, for the reports.
+    Of the filters, the section, the dates (of answering), the visibility (of free-text
+    answers; counted ones are always visible) and include_hidden apply to answers; the others
+    describe comments alone."""
     query = (
         select(Section, Page)
         .join(Page, Page.id == Section.page_id)
@@ -610,8 +632,27 @@ def section_blocks(
     if filters.section_slug:
         query = query.where(Section.slug == filters.section_slug)
     reader = RowReader(filters, base_url)
-    for section, page in db.session.execute(query).all():
-        yield reader.block(page, section)
+    sections = db.session.execute(query).all()
+    answer_reader = None
+    if answers:
+        answer_reader = AnswerReader(
+            reader.connection,
+            reader.labels,
+            reader.authors,
+            reader.local,
+            filters,
+            workspace.id,
+            [section.id for section, _ in sections],
+            with_results=results,
+        )
+    for section, page in sections:
+        if comments:
+            block = reader.block(page, section)
+        else:
+            block = SectionBlock(page, section, labels=reader.labels)
+        if answer_reader is not None:
+            block.questions = answer_reader.read(page, section)
+        yield block
 
 
 def model_design(workspace: Workspace) -> dict[str, object]:

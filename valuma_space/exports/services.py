@@ -14,7 +14,13 @@ from valuma_space.comments.models import COMMENT_KIND_LABELS, TRIAGE_LABELS, VIS
 from valuma_space.db import utcnow
 from valuma_space.exports import formats
 from valuma_space.exports.formats import FORMAT_LABELS
-from valuma_space.exports.rows import ExportFilters, iso, model_design, section_blocks
+from valuma_space.exports.rows import (
+    ExportFilters,
+    SectionBlock,
+    iso,
+    model_design,
+    section_blocks,
+)
 from valuma_space.extensions import db
 from valuma_space.moderation.models import LogAction, ModerationLogEntry
 from valuma_space.moderation.presenting import register_log_values
@@ -23,7 +29,8 @@ from valuma_space.workspaces.models import Workspace
 
 logger = logging.getLogger(__name__)
 
-STREAMED = {"csv", "json", "report-html", "report-md"}
+STREAMED = {"csv", "csv-answers", "json", "report-html", "report-md"}
+REPORTS = {"report-html", "report-md", "report-docx"}
 
 
 COMMAND_LINE = "komentorivi"
@@ -105,14 +112,31 @@ def chunks(
         raise
 
 
+def _blocks(
+    workspace: Workspace, fmt: str, filters: ExportFilters, base_url: str
+) -> Iterator[SectionBlock]:
+    """What the format writes: CSV has a file for the comments and one for the answers; the
+    other formats carry both, and the reports each question's results as well."""
+    return section_blocks(
+        workspace,
+        filters,
+        base_url,
+        comments=fmt != "csv-answers",
+        answers=fmt != "csv",
+        results=fmt in REPORTS,
+    )
+
+
 def _chunks(workspace_id: int, fmt: str, filters: ExportFilters, base_url: str) -> Iterator[str]:
     workspace = db.session.get(Workspace, workspace_id)
     if workspace is None:
         return
-    blocks = section_blocks(workspace, filters, base_url)
+    blocks = _blocks(workspace, fmt, filters, base_url)
     exported_at = iso(utcnow())
     if fmt == "csv":
         yield from formats.csv_chunks(blocks, filters.include_notes)
+    elif fmt == "csv-answers":
+        yield from formats.csv_answer_chunks(blocks)
     elif fmt == "json":
         yield from formats.json_chunks(
             blocks, workspace.title, model_design(workspace), exported_at, filters.include_notes
@@ -142,7 +166,7 @@ def write(
 def _write_file(
     workspace: Workspace, fmt: str, filters: ExportFilters, base_url: str, out: IO[bytes]
 ) -> None:
-    blocks = section_blocks(workspace, filters, base_url)
+    blocks = _blocks(workspace, fmt, filters, base_url)
     if fmt == "xlsx":
         formats.write_xlsx(blocks, out, model_design(workspace), filters.include_notes)
     elif fmt == "report-docx":
