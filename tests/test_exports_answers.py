@@ -496,6 +496,7 @@ def test_answers_load_in_a_fixed_number_of_queries(
     formats = ["csv-answers", "xlsx", "json", "report-html"]
     before = {}
     for fmt in formats:
+        app.extensions.pop("valuma_results_cache", None)  # each count a cold one
         with count_queries() as counter:
             run_export(app, fmt, tmp_path)
         before[fmt] = len(counter.statements)
@@ -508,6 +509,7 @@ def test_answers_load_in_a_fixed_number_of_queries(
         answer(questions["scale"], person, workspace, {"value": ["3"]})
     db.session.commit()
     for fmt in formats:
+        app.extensions.pop("valuma_results_cache", None)
         with count_queries() as counter:
             run_export(app, fmt, tmp_path)
         assert len(counter.statements) == before[fmt], fmt
