@@ -210,3 +210,27 @@ def test_comments_written_after_a_question_was_placed_are_on_the_new_text(app: F
     for comment in comments:
         later = comment.created_at >= question.created_at
         assert comment.section_version == (section.version if later else section.version - 1)
+
+
+def test_questions_come_back_without_changing_the_texts_moderators_published(app: Flask) -> None:
+    """A workspace whose questions a moderator deleted gets the demo's again on the next run,
+    after the texts: a text a moderator has published (here, each with a question placed in it)
+    is not changed, and neither are the comments on it."""
+    _run_demo(app)
+    for question in _questions():
+        db.session.delete(question)
+    db.session.commit()
+    texts = {s.id: (s.body_markdown, s.version) for s in db.session.scalars(select(Section))}
+    on_versions = dict(db.session.execute(select(Comment.id, Comment.section_version)).all())
+
+    output = _run_demo(app)
+    assert "7 questions in the sections (0 placed in the text)" in output
+    assert "(0 new)" in output
+    db.session.expire_all()
+    assert texts == {
+        s.id: (s.body_markdown, s.version) for s in db.session.scalars(select(Section))
+    }
+    assert on_versions == dict(
+        db.session.execute(select(Comment.id, Comment.section_version)).all()
+    )
+    assert db.session.scalar(select(func.count(Answer.id))) >= 150

@@ -169,7 +169,9 @@ def build_demo() -> DemoReport:
             workspace.comments_open_at,  # type: ignore[arg-type]
         )
     # After the sections' dates are set: placing a question in a text dates its new version.
-    report.polls = build_polls(workspace, accounts[content.MODERATOR_EMAIL])
+    report.polls = build_polls(
+        workspace, accounts[content.MODERATOR_EMAIL], bool(report.discussion.comments)
+    )
     db.session.flush()
     return report
 

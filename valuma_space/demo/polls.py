@@ -170,7 +170,12 @@ def _values(
 
 
 def _place(
-    section: Section, question: Question, after: str, moderator: User, moment: datetime
+    section: Section,
+    question: Question,
+    after: str,
+    moderator: User,
+    moment: datetime,
+    with_discussion: bool,
 ) -> bool:
     """Put the question's placeholder line after the paragraph that starts so, publishing the
     text as a new version (dated `moment`); False if the text no longer has that paragraph."""
@@ -187,12 +192,14 @@ def _place(
         )
     ).one()
     version.published_at = moment
-    # The comments written after it were written on this version of the text.
-    db.session.execute(
-        update(Comment)
-        .where(Comment.section_id == section.id, Comment.created_at >= moment)
-        .values(section_version=section.version)
-    )
+    if with_discussion:
+        # The discussion written in this run: its comments dated after the question were
+        # written on this version of the text. (Comments that were there are left alone.)
+        db.session.execute(
+            update(Comment)
+            .where(Comment.section_id == section.id, Comment.created_at >= moment)
+            .values(section_version=section.version)
+        )
     return True
 
 
@@ -229,7 +236,9 @@ def _answered_at(
     return min(moment, clock.now - timedelta(minutes=1))
 
 
-def build_polls(workspace: Workspace, moderator: User) -> PollReport:
+def build_polls(workspace: Workspace, moderator: User, with_discussion: bool) -> PollReport:
+    """The questions and their answers; `with_discussion` says this run wrote the discussion
+    too. A question is placed in a text only while no moderator has published that text."""
     report = PollReport()
     if db.session.scalar(
         select(func.count(Question.id)).where(Question.workspace_id == workspace.id)
@@ -245,6 +254,15 @@ def build_polls(workspace: Workspace, moderator: User) -> PollReport:
             select(Section).where(Section.workspace_id == workspace.id)
         )
     }
+    edited = set(
+        db.session.scalars(
+            select(SectionVersion.section_id)
+            .join(Section, Section.id == SectionVersion.section_id)
+            .where(
+                Section.workspace_id == workspace.id, SectionVersion.published_by_id.is_not(None)
+            )
+        )
+    )
     people_data = {p.key: p for p in (*discussion.STAKEHOLDERS, *questions.RESPONDENTS)}
     commented = _commented_at(clock)
     moments = {
@@ -290,7 +308,11 @@ def build_polls(workspace: Workspace, moderator: User) -> PollReport:
         for version in question.versions:
             version.created_at = asked
         report.questions += 1
-        if data.placed_after and _place(section, question, data.placed_after, moderator, asked):
+        if (
+            data.placed_after
+            and section.id not in edited
+            and _place(section, question, data.placed_after, moderator, asked, with_discussion)
+        ):
             report.placed += 1
         section.updated_at = max(changed, asked)
         answered += [(moments[(data.key, key)], data, question, key) for key in data.answers]
