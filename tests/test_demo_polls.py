@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from flask import Flask
 from sqlalchemy import func, select
 
+from tests.helpers import login_as
 from valuma_space.auth.models import User
 from valuma_space.comments.models import Comment, Visibility
 from valuma_space.demo import discussion, questions
@@ -234,3 +235,30 @@ def test_questions_come_back_without_changing_the_texts_moderators_published(app
         db.session.execute(select(Comment.id, Comment.section_version)).all()
     )
     assert db.session.scalar(select(func.count(Answer.id))) >= 150
+
+
+def test_the_demo_questions_show_in_the_pages(app: Flask) -> None:
+    """The sections show each placed question where its line stands, a participant sees their
+    own answer, and moderators read the results and see the ratings beside the assessments."""
+    _run_demo(app)
+    placed = next(q for q in _questions() if q.kind == QuestionKind.MULTIPLE)
+    slug = placed.section.slug
+    participant = app.test_client()
+    login_as(participant, PEOPLE[discussion.AINO].email)
+    html = participant.get(f"/osio/{slug}").get_data(as_text=True)
+    assert "[[kysymys:" not in html
+    assert placed.prompt in html and "Osaajien saatavuus ja houkuttelu" in html
+
+    moderator = app.test_client()
+    login_as(moderator, "moderaattori@valuma.example")
+    assert moderator.get("/kyselyt/").status_code == 200
+    for section_id in {q.section_id for q in _questions()}:
+        section = db.session.get(Section, section_id)
+        response = moderator.get(f"/kyselyt/osio/{section.slug}?jako=organisation_type")
+        assert response.status_code == 200, section.slug
+    rated = next(q for q in _questions() if q.kind == QuestionKind.RATE_ALTERNATIVES)
+    results_html = moderator.get(f"/kyselyt/osio/{rated.section.slug}").get_data(as_text=True)
+    assert "Kevyt yhteistyöfoorumi" in results_html
+    matrix = moderator.get("/mallit/matriisi").get_data(as_text=True)
+    assert matrix.count('class="participants-rating"') >= 25  # 5 alternatives × 5 criteria
+    assert "alle 5 arviota" not in matrix
