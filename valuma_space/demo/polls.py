@@ -54,8 +54,8 @@ class PollReport:
             lines.append(
                 f"Added {self.questions} questions in the sections ({self.placed} placed in the "
                 f"text) and {self.answers} invented answers from {self.respondents} people "
-                f"({self.new_respondents} new); {self.pending} free-text answer waiting for "
-                "approval."
+                f"({self.new_respondents} new)"
+                + (f"; {self.pending} free-text waiting for approval." if self.pending else ".")
             )
         return lines + [f"  {reason}" for reason in self.skipped]
 
@@ -295,7 +295,7 @@ def build_polls(workspace: Workspace, moderator: User, with_discussion: bool) ->
     answered: list[tuple[datetime, questions.QuestionData, Question, str]] = []
     for data in questions.QUESTIONS:
         section = sections.get(data.section)
-        if section is None:
+        if section is None or section.withdrawn_at is not None:
             report.skipped.append(f"No section {data.section}: its question was not added.")
             continue
         if data.kind == QuestionKind.RATE_ALTERNATIVES and not (rows and columns):
