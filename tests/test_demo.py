@@ -25,6 +25,7 @@ from valuma_space.demo.discussion import (
     Say,
     all_comments,
 )
+from valuma_space.demo.questions import RESPONDENTS
 from valuma_space.extensions import db
 from valuma_space.i18n import local_zone
 from valuma_space.mail.models import OutboxMessage
@@ -109,7 +110,8 @@ def test_the_demo_discussion_looks_like_a_consultation(app: Flask) -> None:
     _run_demo(app)
     workspace = db.session.scalars(select(Workspace)).one()
     people = list(db.session.scalars(select(User).where(User.role == Role.PARTICIPANT)))
-    assert len(people) == len(STAKEHOLDERS) >= 18
+    # The stakeholders, and the people who answered the demo's questions without commenting.
+    assert len(people) == len(STAKEHOLDERS) + len(RESPONDENTS) and len(STAKEHOLDERS) >= 18
     assert {person.organisation_type for person in people} == set(OrganisationType)
     assert len({person.region for person in people}) >= 12
     assert all(p.display_name and p.organisation and p.email.endswith(".example") for p in people)

@@ -64,7 +64,8 @@ def demo(rebuild: bool, yes: bool) -> None:
             "This removes the demo workspace and everything in it: "
             f"{contents.pages} pages, {contents.sections} sections with their versions, "
             f"drafts and attachments, {contents.comments} comments with their replies, "
-            "reports, notes and notifications, and its themes and alternatives. "
+            "reports, notes and notifications, its themes and alternatives, and its questions "
+            "with their answers. "
             "Accounts stay."
         )
         if not yes and not click.confirm("Remove it and build it anew?", default=False):

@@ -16,6 +16,7 @@ from valuma_space.auth.services import ensure_user
 from valuma_space.comments.models import Comment
 from valuma_space.db import utcnow
 from valuma_space.demo import content, diagram, identity
+from valuma_space.demo.polls import PollReport, build_polls
 from valuma_space.demo.replay import (
     DiscussionReport,
     backdate_sections,
@@ -45,6 +46,7 @@ class DemoReport:
     """Pages and sections created by this run; the others were there and were left as they are."""
     accounts: list[str] = field(default_factory=list)
     discussion: DiscussionReport = field(default_factory=DiscussionReport)
+    polls: PollReport = field(default_factory=PollReport)
     phases: int = 0
     """Phases created by this run: only a workspace without any gets them."""
 
@@ -59,7 +61,8 @@ class DemoReport:
                 f"sections ({self.created} added, nothing existing changed)."
             )
         return "\n".join(
-            [first, *self.discussion.lines()] + [f"  {account}" for account in self.accounts]
+            [first, *self.discussion.lines(), *self.polls.lines()]
+            + [f"  {account}" for account in self.accounts]
         )
 
 
@@ -165,6 +168,10 @@ def build_demo() -> DemoReport:
             list(db.session.scalars(study_sections)),
             workspace.comments_open_at,  # type: ignore[arg-type]
         )
+    # After the sections' dates are set: placing a question in a text dates its new version.
+    report.polls = build_polls(
+        workspace, accounts[content.MODERATOR_EMAIL], bool(report.discussion.comments)
+    )
     db.session.flush()
     return report
 

@@ -86,7 +86,7 @@ def period_start() -> datetime:
     return today - timedelta(days=data.DAYS_BEFORE_BUILD)
 
 
-class _Clock:
+class Clock:
     """The moments of the replayed discussion, inside the workspace's period and before now."""
 
     def __init__(self, workspace: Workspace) -> None:
@@ -103,24 +103,31 @@ class _Clock:
         return min(max(moment, self.earliest), self.now - timedelta(minutes=1))
 
 
-def _stakeholders(report: DiscussionReport, clock: _Clock) -> dict[str, User]:
+def ensure_person(person: data.Stakeholder, registered: datetime) -> tuple[User, bool]:
+    """An invented person's account, made with their profile if it is not there (one that is
+    keeps what it has); True if it was made now."""
+    user, created = ensure_user(person.email)
+    if created:
+        user.display_name = person.name
+        user.organisation = person.organisation
+        user.organisation_type = person.organisation_type
+        user.region = person.region
+        user.name_display = person.name_display
+        user.pseudonym = person.pseudonym
+        user.profile_completed = True
+        # Invented people get no mail, whatever happens to their comments and answers.
+        user.mail_replies = user.mail_mentions = False
+        user.mail_moderation = user.mail_input_used = False
+        user.digest = DigestFrequency.NEVER
+        user.created_at = registered
+    return user, created
+
+
+def _stakeholders(report: DiscussionReport, clock: Clock) -> dict[str, User]:
     people: dict[str, User] = {}
     for number, person in enumerate(data.STAKEHOLDERS):
-        user, created = ensure_user(person.email)
-        if created:
-            user.display_name = person.name
-            user.organisation = person.organisation
-            user.organisation_type = person.organisation_type
-            user.region = person.region
-            user.name_display = person.name_display
-            user.pseudonym = person.pseudonym
-            user.profile_completed = True
-            # Invented people get no mail, whatever happens to their comments.
-            user.mail_replies = user.mail_mentions = False
-            user.mail_moderation = user.mail_input_used = False
-            user.digest = DigestFrequency.NEVER
-            user.created_at = clock.at(0, "08:00", timedelta(hours=number))
-            report.new_stakeholders += 1
+        user, created = ensure_person(person, clock.at(0, "08:00", timedelta(hours=number)))
+        report.new_stakeholders += created
         people[person.key] = user
     report.stakeholders = len(people)
     db.session.flush()
@@ -131,7 +138,7 @@ def _address(name: str) -> str:
     return name.lower().replace(" ", ".").translate(str.maketrans("äöå", "aoa"))
 
 
-def _invitations(workspace: Workspace, moderator: User, clock: _Clock) -> int:
+def _invitations(workspace: Workspace, moderator: User, clock: Clock) -> int:
     """The stakeholders and a few more were invited when the period opened. Written as rows,
     not through the invitation service: invented people are sent no mail."""
     if db.session.scalar(select(Invitation.id).where(Invitation.workspace_id == workspace.id)):
@@ -225,7 +232,7 @@ def build_discussion(workspace: Workspace, moderator: User) -> DiscussionReport:
     if not workspace.accepts_comments():
         report.skipped.append("Commenting is closed in the demo workspace: no discussion added.")
         return report
-    clock = _Clock(workspace)
+    clock = Clock(workspace)
     people = _stakeholders(report, clock)
     report.invitations = _invitations(workspace, moderator, clock)
     people[data.MODERATOR] = moderator
@@ -355,7 +362,7 @@ def _moderate(
 def _backdate(
     ordered: list[tuple[Section, data.Say, data.Say | None]],
     written: dict[int, Comment],
-    clock: _Clock,
+    clock: Clock,
 ) -> None:
     """The services stamped what they wrote with the build's "now"; give each row the moment
     its comment was written (and what others did with it, the hours after that)."""
