@@ -22,6 +22,7 @@ from valuma_space.materials.models import Page, Section
 from valuma_space.modeldesign.models import Alternative, Criterion
 from valuma_space.notifications.models import Subscription
 from valuma_space.notifications.services import unsubscribe_token
+from valuma_space.polls.models import Question, QuestionKind
 from valuma_space.workspaces.models import Phase, Workspace
 
 NOT_PAGES = {
@@ -65,6 +66,9 @@ class DemoIds:
     unsubscribe_token: str
     phase_id: int
     """The demo's first phase, for its editor."""
+    question_id: int
+    """The demo's rate-the-alternatives question, on the section whose results are shown."""
+    question_section_slug: str
 
 
 PAGES: dict[str, Callable[[DemoIds], str]] = {
@@ -109,6 +113,10 @@ PAGES: dict[str, Callable[[DemoIds], str]] = {
     "phases.index": lambda d: "/hallinta/vaiheet",
     "phases.edit": lambda d: f"/hallinta/vaiheet/{d.phase_id}",
     "mail.failed": lambda d: "/hallinta/posti",
+    "polls.index": lambda d: "/kyselyt/",
+    "polls.section_results": lambda d: f"/kyselyt/osio/{d.question_section_slug}",
+    "polls.new": lambda d: f"/hallinta/aineisto/osiot/{d.section_id}/kysymykset/uusi",
+    "polls.edit": lambda d: f"/hallinta/kysymykset/{d.question_id}",
 }
 
 ADMIN_ONLY = {"admin.users", "mail.failed", "moderation.moderation_log"}
@@ -125,8 +133,9 @@ TRANSLATED_SAMPLE = [
     "moderation.participation",
     "design.matrix",
     "workspace_admin.settings",
+    "polls.section_results",
 ]
-"""Ten pages also checked in Swedish and English: what participants read and write, and the
+"""Eleven pages also checked in Swedish and English: what participants read and write, and the
 moderators' busiest views."""
 
 
@@ -178,6 +187,13 @@ def demo_ids(participant_email: str) -> DemoIds:
         select(func.min(Criterion.id)).where(Criterion.workspace_id == workspace.id)
     )
     assert alternative_id and criterion_id, "the demo has alternatives and criteria"
+    question = db.session.scalars(
+        select(Question).where(
+            Question.workspace_id == workspace.id,
+            Question.kind == QuestionKind.RATE_ALTERNATIVES,
+        )
+    ).first()
+    assert question is not None, "the demo has a rate-the-alternatives question"
     return DemoIds(
         page_slug=page.slug,
         page_id=page.id,
@@ -192,6 +208,8 @@ def demo_ids(participant_email: str) -> DemoIds:
         phase_id=db.session.scalar(
             select(func.min(Phase.id)).where(Phase.workspace_id == workspace.id)
         ),
+        question_id=question.id,
+        question_section_slug=db.session.get(Section, question.section_id).slug,
     )
 
 
