@@ -624,3 +624,39 @@ def test_only_moderators_write_questions(app: Flask, place) -> None:
     ).status_code in (302, 403, 404)
     assert db.session.scalar(select(func.count(Question.id))) == 0
     assert person.get("/kyselyt/").status_code in (302, 403, 404)
+
+
+def test_free_text_answers_are_tagged_and_linked_to_alternatives(app: Flask, place) -> None:
+    from tests.test_modeldesign import _design
+    from valuma_space.modeldesign.models import Theme
+    from valuma_space.polls.models import AnswerLink, AnswerTheme
+
+    alternative, _criterion = _design(place["moderator"])
+    theme = db.session.scalars(select(Theme)).one()
+    question = new_question(place, kind="text", prompt="Toiveet")
+    answer(participant(app), place["section"], question, text="Kevyt foorumi riittää")
+    given = db.session.scalar(select(Answer))
+    html = results_html(place)
+    token = csrf_token(html)
+    place["moderator"].post(
+        f"/kyselyt/vastaukset/{given.id}/teemat", data={"csrf_token": token, "theme": str(theme.id)}
+    )
+    place["moderator"].post(
+        f"/kyselyt/vastaukset/{given.id}/linkit",
+        data={"csrf_token": token, "alternative": str(alternative.id)},
+    )
+    place["moderator"].post(  # a second link to the same alternative adds nothing
+        f"/kyselyt/vastaukset/{given.id}/linkit",
+        data={"csrf_token": token, "alternative": str(alternative.id)},
+    )
+    assert db.session.scalars(select(AnswerTheme.theme_id)).all() == [theme.id]
+    assert db.session.scalar(select(func.count(AnswerLink.id))) == 1
+    card = results_html(place).split(f'id="a{given.id}"', 1)[1].split("</li>", 1)[0]
+    assert "checked> Rahoitus" in card and alternative.title in card
+    page = place["moderator"].get(f"/mallit/vaihtoehdot/{alternative.id}").get_data(as_text=True)
+    assert "Kysymysten vastaukset vaihtoehdosta" in page and "Kevyt foorumi riittää" in page
+    place["moderator"].post(
+        f"/kyselyt/vastaukset/{given.id}/linkit",
+        data={"csrf_token": token, "alternative": str(alternative.id), "action": "unlink"},
+    )
+    assert db.session.scalar(select(func.count(AnswerLink.id))) == 0

@@ -197,8 +197,12 @@ def exists_publicly_sql() -> ColumnElement[bool]:
     return (Comment.visibility != Visibility.PENDING) & Comment.published_at.is_not(None)
 
 
-def text_is_public_sql() -> ColumnElement[bool]:
-    return (Comment.visibility == Visibility.VISIBLE) & Comment.published_at.is_not(None)
+def text_is_public_sql(visibility: Any = None, published_at: Any = None) -> ColumnElement[bool]:
+    """`text_is_public` in SQL, on the comments' columns or on another text's that follows the
+    same rule (a free-text answer to a question: polls/results.py)."""
+    visibility = Comment.visibility if visibility is None else visibility
+    published_at = Comment.published_at if published_at is None else published_at
+    return (visibility == Visibility.VISIBLE) & published_at.is_not(None)
 
 
 def took_part_sql() -> ColumnElement[bool]:

@@ -112,7 +112,13 @@ def alternative(alternative_id: int) -> Response | tuple[str, int]:
         flash(_("Vaihtoehto on tallennettu."), "success")
         return redirect(url_for("design.alternative", alternative_id=item.id), code=303)
     page = services.alternative_page(item)
-    html = render_template("modeldesign/alternative.html", page=page, form=form, **LABELS)
+    html = render_template(
+        "modeldesign/alternative.html",
+        page=page,
+        form=form,
+        extras=services.alternative_extras(item),
+        **LABELS,
+    )
     return html, form_status(form)
 
 

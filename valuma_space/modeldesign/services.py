@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, select
@@ -281,6 +282,21 @@ class AlternativePage:
         default_factory=dict
     )
     counts: dict[Stance, int] = field(default_factory=dict)
+
+
+AlternativeExtras = Callable[[Alternative], Any]
+"""An alternative → what a domain above links to it (the polls: free-text answers), shown on
+the alternative's page through the template the domain names."""
+_ALTERNATIVE_EXTRAS: list[tuple[str, AlternativeExtras]] = []
+
+
+def register_alternative_extras(template: str, extras: AlternativeExtras) -> None:
+    _ALTERNATIVE_EXTRAS.append((template, extras))
+
+
+def alternative_extras(alternative: Alternative) -> list[tuple[str, Any]]:
+    """(template, its data) for each domain that links something to the alternative."""
+    return [(template, extras(alternative)) for template, extras in _ALTERNATIVE_EXTRAS]
 
 
 def alternative_page(alternative: Alternative) -> AlternativePage:

@@ -22,7 +22,7 @@ from sqlalchemy import ColumnElement, and_, func, literal, select, tuple_
 
 from valuma_space.auth.models import User
 from valuma_space.choices import ORGANISATION_TYPE_LABELS, REGION_LABELS
-from valuma_space.comments.models import Visibility
+from valuma_space.comments import policy
 from valuma_space.extensions import db
 from valuma_space.polls.models import Answer, AnswerItem, Question, QuestionKind, QuestionVersion
 from valuma_space.polls.services import Choice, Design, Wording
@@ -357,10 +357,11 @@ def text_answers(
                 [(q.id, q.version) for q in texts]
             ),
             Answer.text != "",
+            # Participants read what the comments' rule lets everyone read.
             *(
                 ()
                 if moderator
-                else (Answer.visibility == Visibility.VISIBLE, Answer.published_at.is_not(None))
+                else (policy.text_is_public_sql(Answer.visibility, Answer.published_at),)
             ),
         )
         .subquery()

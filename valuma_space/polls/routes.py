@@ -30,6 +30,9 @@ from valuma_space.i18n import local_zone
 from valuma_space.materials.extras import question_line, register_editor_panel
 from valuma_space.materials.models import Section
 from valuma_space.materials.services import section_with_page
+from valuma_space.modeldesign.models import Alternative
+from valuma_space.modeldesign.services import alternatives as design_alternatives
+from valuma_space.modeldesign.services import register_alternative_extras
 from valuma_space.modeldesign.services import themes as workspace_themes
 from valuma_space.polls import figures, pages, results, services
 from valuma_space.polls.forms import ConfirmForm, HideAnswerForm, QuestionForm
@@ -388,6 +391,8 @@ def section_results(slug: str) -> str:
         computed=computed,
         texts=texts,
         answer_themes=services.themes_of_answers(answer_ids),
+        answer_links=services.links_of_answers(answer_ids),
+        alternatives=design_alternatives(workspace) if answer_ids else [],
         themes=workspace_themes(workspace) if answer_ids else [],
         breakdown=breakdown,
         only=only,
@@ -436,3 +441,29 @@ def tag(answer_id: int) -> Response:
     return redirect(
         url_for("polls.section_results", slug=question.section.slug, _anchor=f"a{answer_id}")
     )
+
+
+@bp.post("/kyselyt/vastaukset/<int:answer_id>/linkit")
+@access(Access.MODERATOR)
+def link(answer_id: int) -> Response:
+    answer_row = db.session.get(Answer, answer_id)
+    if answer_row is None:
+        abort(404)
+    question = owned_or_404(Question, answer_row.question_id)
+    if ConfirmForm().validate_on_submit():
+        alternative_id = request.form.get("alternative", "")
+        if request.form.get("action") == "unlink" and alternative_id.isdigit():
+            services.unlink_answer(answer_row, int(alternative_id))
+            db.session.commit()
+            flash(_("Linkki poistettiin."), "success")
+        elif alternative_id.isdigit():
+            alternative = owned_or_404(Alternative, int(alternative_id))
+            services.link_answer(answer_row, alternative, current_user)
+            db.session.commit()
+            flash(_("Vastaus linkitettiin vaihtoehtoon."), "success")
+    return redirect(
+        url_for("polls.section_results", slug=question.section.slug, _anchor=f"a{answer_id}")
+    )
+
+
+register_alternative_extras("polls/_alternative_answers.html", services.answers_linked_to)

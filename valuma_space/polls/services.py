@@ -25,6 +25,7 @@ from valuma_space.polls.models import (
     Answer,
     AnswerDraft,
     AnswerItem,
+    AnswerLink,
     AnswerTheme,
     Question,
     QuestionKind,
@@ -860,6 +861,63 @@ def set_answer_themes(answer_row: Answer, theme_ids: set[int], workspace: Worksp
     for theme_id in sorted(allowed):
         db.session.add(AnswerTheme(answer_id=answer_row.id, theme_id=theme_id))
     db.session.flush()
+
+
+def link_answer(answer_row: Answer, alternative: Alternative, moderator: User) -> None:
+    """Use a free-text answer as evidence for an alternative, as a comment can be; a second
+    link to the same alternative adds nothing."""
+    if alternative.workspace_id != db.session.get(Question, answer_row.question_id).workspace_id:
+        raise Refused(_l("Vaihtoehtoa ei löytynyt."), status=404)
+    insert_unless_present(
+        db.session,
+        AnswerLink,
+        {
+            "answer_id": answer_row.id,
+            "alternative_id": alternative.id,
+            "created_by_id": moderator.id,
+            "created_at": utcnow(),
+        },
+    )
+    db.session.flush()
+
+
+def unlink_answer(answer_row: Answer, alternative_id: int) -> None:
+    db.session.execute(
+        delete(AnswerLink).where(
+            AnswerLink.answer_id == answer_row.id, AnswerLink.alternative_id == alternative_id
+        )
+    )
+    db.session.flush()
+
+
+def links_of_answers(answer_ids: list[int]) -> dict[int, list[Alternative]]:
+    """The alternatives each free-text answer is linked to, by answer id: one query."""
+    found: dict[int, list[Alternative]] = {answer_id: [] for answer_id in answer_ids}
+    if not answer_ids:
+        return found
+    for answer_id, alternative in db.session.execute(
+        select(AnswerLink.answer_id, Alternative)
+        .join(Alternative, Alternative.id == AnswerLink.alternative_id)
+        .where(AnswerLink.answer_id.in_(answer_ids))
+        .order_by(Alternative.position, Alternative.id)
+    ):
+        found[answer_id].append(alternative)
+    return found
+
+
+def answers_linked_to(alternative: Alternative) -> list[tuple[Answer, Question, User]]:
+    """The free-text answers linked to an alternative, newest first: one query."""
+    return [
+        (answer_row, question, person)
+        for answer_row, question, person in db.session.execute(
+            select(Answer, Question, User)
+            .join(AnswerLink, AnswerLink.answer_id == Answer.id)
+            .join(Question, Question.id == Answer.question_id)
+            .join(User, User.id == Answer.user_id)
+            .where(AnswerLink.alternative_id == alternative.id)
+            .order_by(Answer.updated_at.desc(), Answer.id)
+        )
+    ]
 
 
 def describe_only(questions: list[Question], design: Design, only: tuple[int, int, int]) -> str:
