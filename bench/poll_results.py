@@ -18,6 +18,8 @@ real emailed-link flow. Serves the app with gunicorn, 2 workers, and measures wi
                afresh on the next load in both workers, the case users meet while answers come in
     breakdown  the moderator reads the results by organisation type
     matrix     the moderator reads the assessment matrix with the participants' ratings
+    plain      the participant reads a demo section without questions (paatavoitteet), for
+               what the ten questions cost the section page
 
 Prints min / median / max requests/s of each, `ratio <case>: X` (the case's requests/s over the
 section page's in the same round, median of rounds) and `ratio: X` for the results page
@@ -44,7 +46,7 @@ from section_page import fetch, settle, spread
 from section_seed import ROOT, VENV_BIN, free_port, serve, wait_for
 
 LUA = Path(__file__).resolve().parent / "poll_results.lua"
-CASES = ["section", "results", "writes", "breakdown", "matrix"]
+CASES = ["section", "results", "writes", "breakdown", "matrix", "plain"]
 PARTICIPANT = "kyselyn.lukija@kunta.example"
 
 
@@ -188,6 +190,7 @@ def main() -> None:
         "writes": (f"/kyselyt/osio/{slug}", "moderator"),
         "breakdown": (f"/kyselyt/osio/{slug}?jako=organisation_type", "moderator"),
         "matrix": ("/mallit/matriisi", "moderator"),
+        "plain": ("/osio/paatavoitteet", "participant"),
     }
     try:
         wait_for(f"{base}/healthz")

@@ -9,7 +9,7 @@ page shows any number of questions in a fixed number of queries.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -52,8 +52,8 @@ class Shown:
     values: dict[str, list[str]]
     problem: str | None = None
     draft_id: str | None = None
-    result: results.Result | None = None
-    texts: list[Any] = field(default_factory=list)
+    results_html: Markup | None = None
+    """The results under the form, when the reader may see them."""
     saved: bool = False
     """Just saved (the block shown in reply to a script's send)."""
     opens_later: datetime | None = None
@@ -108,13 +108,63 @@ def blocks_for(
     visible = [
         q for q in questions if services.results_visible_to(q, workspace, person, q.id in mine)
     ]
-    if visible:
-        computed = cached_results(workspace, visible, design, for_participants=not moderator)
-        texts = results.text_answers(visible, moderator=False, limit=10)
-        for question in visible:
-            shown[question.id].result = computed.get(question.id)
-            shown[question.id].texts = texts.get(question.id, [])
+    for question_id, html in _results_html(workspace, visible, design, not moderator).items():
+        shown[question_id].results_html = html
     return shown
+
+
+def _fingerprint(questions: list[Question], design: services.Design) -> tuple[Any, ...]:
+    """What rate-the-alternatives results also depend on: the rows' and columns' names."""
+    if not any(q.kind == QuestionKind.RATE_ALTERNATIVES for q in questions):
+        return ()
+    alternatives, criteria = design.load()
+    return (
+        tuple((a.id, a.title) for a in alternatives),
+        tuple((c.id, c.name) for c in criteria),
+    )
+
+
+def _results_html(
+    workspace: Workspace, questions: list[Question], design: services.Design, participant: bool
+) -> dict[int, Markup]:
+    """Each question's results as the reading page shows them, rendered once per change: the
+    same for every participant, so kept by the question's answer counter like the figures
+    (the counter also moves when a moderator hides or shows a free-text answer)."""
+    if not questions:
+        return {}
+    cache = results.results_cache()
+    fingerprint = _fingerprint(questions, design)
+    locale = str(get_locale())
+    keys = {
+        q.id: (
+            "block",
+            q.id,
+            q.version,
+            q.answers_revision,
+            fingerprint if q.kind == QuestionKind.RATE_ALTERNATIVES else (),
+            participant,
+            locale,
+        )
+        for q in questions
+    }
+    found = {q.id: cache.peek(keys[q.id]) for q in questions}
+    missing = [q for q in questions if found[q.id] is None]
+    if missing:
+        computed = cached_results(workspace, missing, design, for_participants=participant)
+        texts = results.text_answers(missing, moderator=False, limit=10)
+        for question in missing:
+            html = Markup(  # noqa: S704 (an autoescaped template)
+                render_template(
+                    "polls/_result_block.html",
+                    t=computed[question.id].tally,
+                    id=f"q{question.id}-r",
+                    participant=participant,
+                    texts=texts.get(question.id, []),
+                )
+            )
+            cache.put(keys[question.id], html)
+            found[question.id] = html
+    return found  # type: ignore[return-value]
 
 
 def cached_results(
@@ -127,14 +177,7 @@ def cached_results(
 ) -> dict[int, results.Result]:
     """The questions' results, from the cache when no answer has come since: the key holds
     each question's answer counter, so what is served is never one answer behind."""
-    rated = any(q.kind == QuestionKind.RATE_ALTERNATIVES for q in questions)
-    fingerprint: tuple[Any, ...] = ()
-    if rated:
-        alternatives, criteria = design.load()
-        fingerprint = (
-            tuple((a.id, a.title) for a in alternatives),
-            tuple((c.id, c.name) for c in criteria),
-        )
+    fingerprint = _fingerprint(questions, design)
     key = results.cache_key(
         questions, fingerprint, for_participants, breakdown, only, str(get_locale())
     )

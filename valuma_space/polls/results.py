@@ -389,6 +389,20 @@ class ResultsCache:
         self._items: dict[tuple[Any, ...], Any] = {}
         self._lock = Lock()
 
+    def peek(self, key: tuple[Any, ...]) -> Any:
+        with self._lock:
+            if key in self._items:
+                value = self._items.pop(key)
+                self._items[key] = value
+                return value
+        return None
+
+    def put(self, key: tuple[Any, ...], value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.pop(next(iter(self._items)))
+
     def get(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
         with self._lock:
             if key in self._items:
