@@ -660,3 +660,53 @@ def test_free_text_answers_are_tagged_and_linked_to_alternatives(app: Flask, pla
         data={"csrf_token": token, "alternative": str(alternative.id), "action": "unlink"},
     )
     assert db.session.scalar(select(func.count(AnswerLink.id))) == 0
+
+
+# --- the person's own data and account ---------------------------------------------------------
+
+
+def test_my_data_holds_my_answers_and_a_deleted_account_leaves_the_results(
+    app: Flask, place
+) -> None:
+    import json
+
+    from tests.helpers import post_form
+
+    question = new_question(place, kind="multiple", prompt="Teemat", options="Elinvoima\nOsaaminen")
+    person = participant(app, "oma@kunta.fi")
+    answer(person, place["section"], question, option=["1", "2"])
+    data = json.loads(person.get("/profiili/tiedot").get_data(as_text=True))
+    assert data["answers"] == [
+        {
+            "section": "Kiinnostus verkostoihin",
+            "question": "Teemat",
+            "answer": "Elinvoima; Osaaminen",
+            "answered_at": data["answers"][0]["answered_at"],
+        }
+    ]
+    assert table_rows(results_html(place), question)[0][1] == "1"  # cached from here on
+    assert post_form(person, "/profiili/poista", confirm="y").status_code == 302
+    card = results_html(place).split(f'id="r{question.id}"', 1)[1].split("</section>", 1)[0]
+    assert "Ei vielä vastauksia." in card
+
+
+def test_a_changed_profile_moves_the_answer_to_its_new_group(app: Flask, place) -> None:
+    from tests.helpers import post_form
+
+    question = new_question(place, kind="single", prompt="Ryhmä", options="A\nB")
+    person = participant(app, "ryhma@kunta.fi", organisation_type=OrganisationType.MINISTRY)
+    answer(person, place["section"], question, option="1")
+    html = results_html(place, jako="organisation_type")
+    assert f'id="t{question.id}-ministry"' in html
+    post_form(
+        person,
+        "/profiili",
+        display_name="Ryhmä",
+        name_display="full_name",
+        organisation="Kunta",
+        organisation_type="municipality",
+        region="",
+    )
+    html = results_html(place, jako="organisation_type")
+    assert f'id="t{question.id}-municipality"' in html
+    assert f'id="t{question.id}-ministry"' not in html

@@ -15,6 +15,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 
 from valuma_space.auth.models import User
+from valuma_space.auth.services import register_data_part
+from valuma_space.auth.signals import account_deleting, name_changed
 from valuma_space.comments.models import Visibility
 from valuma_space.db import insert_unless_present, utcnow
 from valuma_space.extensions import db
@@ -943,3 +945,85 @@ def results_visible_to(
         return True
     # After closing, results are for whoever reads the section, visitors included.
     return has_closed(question, workspace)
+
+
+# --- what the account's changes do to results -------------------------------------------------
+
+
+def _recount_answers_of(person: User, **_: Any) -> None:
+    """The person's answers count under their profile's groups, and go with their account:
+    the results of every question they answered are computed afresh on the next load."""
+    db.session.execute(
+        update(Question)
+        .where(Question.id.in_(select(Answer.question_id).where(Answer.user_id == person.id)))
+        .values(answers_revision=Question.answers_revision + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+account_deleting.connect(_recount_answers_of)
+name_changed.connect(_recount_answers_of)
+
+
+def own_answers_data(person: User) -> list[dict[str, Any]]:
+    """The person's answers for their own data download: each question as they saw it and
+    their answer in words."""
+    rows = db.session.execute(
+        select(Answer, Question, QuestionVersion, Section)
+        .join(Question, Question.id == Answer.question_id)
+        .join(
+            QuestionVersion,
+            (QuestionVersion.question_id == Answer.question_id)
+            & (QuestionVersion.number == Answer.question_version),
+        )
+        .join(Section, Section.id == Question.section_id)
+        .where(Answer.user_id == person.id)
+        .order_by(Answer.id)
+    ).all()
+    items: dict[int, list[AnswerItem]] = {row[0].id: [] for row in rows}
+    if items:
+        for item in db.session.scalars(
+            select(AnswerItem).where(AnswerItem.answer_id.in_(items)).order_by(AnswerItem.id)
+        ):
+            items[item.answer_id].append(item)
+    designs: dict[int, Design] = {}
+    found = []
+    for answer_row, question, version, section in rows:
+        design = designs.setdefault(question.workspace_id, Design(question.workspace_id))
+        wording = design.version_wording(question, version)
+        found.append(
+            {
+                "section": section.heading,
+                "question": version.prompt,
+                "answer": describe_answer(wording, answer_row.text, items[answer_row.id]),
+                "answered_at": answer_row.updated_at.isoformat(),
+            }
+        )
+    return found
+
+
+def describe_answer(wording: Wording, text: str, items: list[AnswerItem]) -> str:
+    """An answer in words: the options chosen, the point, the order, the rows' choices."""
+    options = {c.key: c.label for c in wording.options}
+    rows = {r.key: r.label for r in wording.rows}
+    kind = wording.kind
+    if kind == QuestionKind.TEXT:
+        return text
+    if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+        return "; ".join(options.get(i.column_key, "?") for i in items)
+    if kind == QuestionKind.SCALE:
+        return "; ".join(str(i.value) for i in items)
+    if kind == QuestionKind.RANKING:
+        ranked = sorted(items, key=lambda i: i.value)
+        return "; ".join(f"{i.value}. {options.get(i.column_key, '?')}" for i in ranked)
+    if kind == QuestionKind.MATRIX:
+        return "; ".join(
+            f"{rows.get(i.row_key, '?')}: {options.get(i.column_key, '?')}" for i in items
+        )
+    return "; ".join(
+        f"{rows.get(i.row_key, '?')} / {options.get(i.column_key, '?')}: {i.value:+d}"
+        for i in items
+    )
+
+
+register_data_part("answers", own_answers_data)
