@@ -237,6 +237,7 @@ def _question_page(
             problem=problem,
             confirm=confirm,
             kinds=QuestionKind,
+            kind_labels=QUESTION_KIND_LABELS,
         ),
         status=status,
     )
