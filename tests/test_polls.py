@@ -492,6 +492,17 @@ def test_results_filter_to_the_people_who_chose_an_option(app: Flask, place) -> 
     html = results_html(place, vastasi=f"{themes.id}_0_1")
     assert "Vain ne, jotka vastasivat: Teemat: A." in html
     assert table_rows(html, need) == [("Pieni", "0", "0 %"), ("Suuri", "2", "100 %")]
+    # By a point of a scale too: those who put 5 chose theme B, one of them A as well.
+    scale = new_question(place, kind="scale", prompt="Tarve", scale_min="1", scale_max="5")
+    people = [participant(app) for _ in range(3)]
+    for person, chosen, point in zip(
+        people, (["1", "2"], ["2"], ["1"]), ("5", "5", "1"), strict=True
+    ):
+        answer(person, place["section"], themes, option=chosen)
+        answer(person, place["section"], scale, value=point)
+    html = results_html(place, vastasi=f"{scale.id}_0_0_5")
+    assert "Vain ne, jotka vastasivat: Tarve: 5." in html
+    assert table_rows(html, themes) == [("A", "1", "50 %"), ("B", "2", "100 %")]
 
 
 def test_each_answer_counts_on_the_next_page_load(app: Flask, place) -> None:

@@ -173,7 +173,7 @@ def cached_results(
     design: services.Design,
     for_participants: bool,
     breakdown: str | None = None,
-    only: tuple[int, int, int] | None = None,
+    only: results.Only | None = None,
 ) -> dict[int, results.Result]:
     """The questions' results, from the cache when no answer has come since: the key holds
     each question's answer counter, so what is served is never one answer behind."""

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from threading import Lock
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import current_app
 from sqlalchemy import ColumnElement, and_, func, literal, select, tuple_
@@ -176,26 +176,42 @@ def _tally(
     return tally
 
 
-def _people_filter(only: tuple[int, int, int] | None) -> ColumnElement[bool] | None:
-    """Only the people who answered (question, row, column) so in its current wording."""
+class Only(NamedTuple):
+    """The people who gave one part of an answer to a question's current wording: an option
+    (row 0 and its key), a matrix cell (its row and column), or a point of a scale (its value)."""
+
+    question_id: int
+    row: int
+    column: int
+    value: int | None = None
+
+    @property
+    def param(self) -> str:
+        parts = [self.question_id, self.row, self.column]
+        return "_".join(str(p) for p in (parts if self.value is None else [*parts, self.value]))
+
+
+def _people_filter(only: Only | None) -> ColumnElement[bool] | None:
     if only is None:
         return None
-    question_id, row, column = only
-    current = select(Question.version).where(Question.id == question_id).scalar_subquery()
+    current = select(Question.version).where(Question.id == only.question_id).scalar_subquery()
+    conditions = [
+        AnswerItem.question_id == only.question_id,
+        AnswerItem.question_version == current,
+        AnswerItem.row_key == only.row,
+        AnswerItem.column_key == only.column,
+    ]
+    if only.value is not None:
+        conditions.append(AnswerItem.value == only.value)
     return Answer.user_id.in_(
         select(Answer.user_id)
         .join(AnswerItem, AnswerItem.answer_id == Answer.id)
-        .where(
-            Answer.question_id == question_id,
-            Answer.question_version == current,
-            AnswerItem.row_key == row,
-            AnswerItem.column_key == column,
-        )
+        .where(*conditions)
     )
 
 
 def _count(
-    questions: list[Question], breakdown: str | None, only: tuple[int, int, int] | None
+    questions: list[Question], breakdown: str | None, only: Only | None
 ) -> tuple[dict[int, Counts], dict[int, dict[tuple[int, str], int]]]:
     """Items and respondents per question, wording and group: two queries for any number of
     questions. Without a breakdown or a filter the items are counted on their own index, with
@@ -261,7 +277,7 @@ def compute(
     design: Design,
     for_participants: bool,
     breakdown: str | None = None,
-    only: tuple[int, int, int] | None = None,
+    only: Only | None = None,
 ) -> dict[int, Result]:
     """The results of the questions, by question id: two queries (three when a question has
     had earlier wordings; two more for rate-the-alternatives' rows and columns)."""

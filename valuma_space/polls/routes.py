@@ -357,14 +357,13 @@ def index() -> str:
     )
 
 
-def _only_param(questions: list[Question]) -> tuple[int, int, int] | None:
-    """`?vastasi=<question>-<row>-<column>`: only the people who answered so."""
-    raw = request.args.get("vastasi", "")
-    parts = raw.split("_")
-    if len(parts) != 3 or not all(p.lstrip("-").isdigit() for p in parts):
+def _only_param(questions: list[Question]) -> results.Only | None:
+    """`?vastasi=<question>_<row>_<column>[_<value>]`: only the people who answered so."""
+    parts = request.args.get("vastasi", "").split("_")
+    if len(parts) not in (3, 4) or not all(p.lstrip("-").isdigit() for p in parts):
         return None
-    only = (int(parts[0]), int(parts[1]), int(parts[2]))
-    return only if only[0] in {q.id for q in questions} else None
+    only = results.Only(*(int(p) for p in parts))
+    return only if only.question_id in {q.id for q in questions} else None
 
 
 @bp.get("/kyselyt/osio/<slug>")

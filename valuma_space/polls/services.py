@@ -922,13 +922,15 @@ def answers_linked_to(alternative: Alternative) -> list[tuple[Answer, Question, 
     ]
 
 
-def describe_only(questions: list[Question], design: Design, only: tuple[int, int, int]) -> str:
-    """Who the results are filtered to, in words: "Kysymys: vaihtoehto"."""
-    question_id, row, column = only
-    question = next(q for q in questions if q.id == question_id)
+def describe_only(questions: list[Question], design: Design, only: Any) -> str:
+    """Who the results are filtered to, in words: "Kysymys: vaihtoehto", "Kysymys: rivi –
+    sarake", "Kysymys: 4"."""
+    question = next(q for q in questions if q.id == only.question_id)
     wording = design.wording(question)
-    option = next((c.label for c in wording.options if c.key == column), "?")
-    row_label = next((r.label for r in wording.rows if r.key == row), "")
+    if only.value is not None:
+        return f"{question.prompt}: {only.value}"
+    option = next((c.label for c in wording.options if c.key == only.column), "?")
+    row_label = next((r.label for r in wording.rows if r.key == only.row), "")
     return f"{question.prompt}: {row_label + ' – ' if row_label else ''}{option}"
 
 
