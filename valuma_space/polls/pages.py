@@ -34,11 +34,10 @@ from valuma_space.workspaces.models import Workspace
 
 @dataclass
 class Submitted:
-    """A form sent back with a problem, or an answer kept over a sign-in: shown as sent."""
+    """A form sent back with a problem: shown as it was sent, the problem beside it."""
 
     values: dict[str, list[str]]
     problem: str | None = None
-    draft_id: str | None = None
 
 
 @dataclass
