@@ -325,8 +325,8 @@ def test_two_sends_at_once_make_one_answer(app: Flask, place) -> None:
     original = services._own_answer
     looked: dict[int, int] = {}
 
-    def own_answer_then_wait(q, p):
-        found = original(q, p)
+    def own_answer_then_wait(q, p, lock=False):
+        found = original(q, p, lock)
         key = threading.get_ident()
         looked[key] = looked.get(key, 0) + 1
         if looked[key] == 1:  # the first look of each request: wait for the other's
@@ -367,6 +367,52 @@ def test_two_sends_at_once_make_one_answer(app: Flask, place) -> None:
     assert db.session.scalar(select(func.count(Answer.id))) == 1
     items = db.session.scalars(select(AnswerItem)).all()
     assert len(items) == 1 and items[0].column_key in (1, 2)
+
+
+def test_two_changes_at_once_leave_one_of_them_whole(app: Flask, place) -> None:
+    """Both changes are in flight together (each has read the form before either writes):
+    the answer ends as one of them, never with the items of both."""
+    question = new_question(place, kind="single", prompt="Muutoskilpailu", options="A\nB\nC")
+    person = make_user("muuttaja@kunta.fi", profile_completed=True)
+    clients = []
+    for _ in range(2):
+        client = app.test_client()
+        login_as(client, person.email)
+        clients.append((client, csrf_token(section_html(client, place["section"]))))
+    answer(clients[0][0], place["section"], question, option="1")
+    both_parsed = threading.Barrier(2, timeout=10)
+    original = services.parse
+
+    def parse_then_wait(wording, values):
+        parsed = original(wording, values)
+        both_parsed.wait()
+        return parsed
+
+    statuses: list[int] = []
+
+    def post(client: FlaskClient, token: str, option: str) -> None:
+        with app.app_context():
+            response = client.post(
+                f"/kysymys/{question.id}/vastaa", data={"csrf_token": token, "option": option}
+            )
+            statuses.append(response.status_code)
+
+    services.parse = parse_then_wait
+    try:
+        threads = [
+            threading.Thread(target=post, args=(*clients[0], "2")),
+            threading.Thread(target=post, args=(*clients[1], "3")),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+    finally:
+        services.parse = original
+    assert statuses == [302, 302]
+    db.session.expire_all()
+    items = db.session.scalars(select(AnswerItem)).all()
+    assert len(items) == 1 and items[0].column_key in (2, 3)
 
 
 def test_an_answer_sent_after_the_session_ended_comes_back_after_signing_in(

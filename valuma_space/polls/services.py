@@ -646,12 +646,15 @@ def answer(
         raise QuestionClosed()
     wording = (design or Design(workspace.id)).wording(question)
     parsed = parse(wording, values)
-    mine = _own_answer(question, person)
+    mine = _own_answer(question, person, lock=True)
     if parsed.empty:
         if question.required:
             raise InvalidAnswer(_l("Tähän kysymykseen on vastattava."))
         if mine is not None:
-            db.session.delete(mine)
+            # A statement, not the ORM's delete: a second withdrawal at the same moment then
+            # deletes nothing instead of failing; the database takes the items with it.
+            db.session.execute(delete(Answer).where(Answer.id == mine.id))
+            db.session.expunge(mine)
             _answered(question)
         db.session.flush()
         return None
@@ -659,8 +662,12 @@ def answer(
         mine = _insert_answer(question, person)
     if mine.text != parsed.text:
         _set_text(mine, parsed.text, person, workspace, pre_moderation)
-    mine.items = [
+    # The answer's row is locked (on PostgreSQL; SQLite has one writer at a time), so two
+    # changes at once replace the items one after the other, never leaving both sets.
+    db.session.execute(delete(AnswerItem).where(AnswerItem.answer_id == mine.id))
+    db.session.add_all(
         AnswerItem(
+            answer_id=mine.id,
             question_id=question.id,
             question_version=question.version,
             row_key=row,
@@ -668,21 +675,23 @@ def answer(
             value=value,
         )
         for row, column, value in parsed.items
-    ]
+    )
+    db.session.expire(mine, ["items"])
     mine.updated_at = utcnow()
     _answered(question)
     db.session.flush()
     return mine
 
 
-def _own_answer(question: Question, person: User) -> Answer | None:
-    return db.session.scalar(
-        select(Answer).where(
-            Answer.question_id == question.id,
-            Answer.question_version == question.version,
-            Answer.user_id == person.id,
-        )
+def _own_answer(question: Question, person: User, lock: bool = False) -> Answer | None:
+    query = select(Answer).where(
+        Answer.question_id == question.id,
+        Answer.question_version == question.version,
+        Answer.user_id == person.id,
     )
+    if lock:
+        query = query.with_for_update()
+    return db.session.scalar(query)
 
 
 def _insert_answer(question: Question, person: User) -> Answer:
@@ -699,7 +708,7 @@ def _insert_answer(question: Question, person: User) -> Answer:
             "updated_at": utcnow(),
         },
     )
-    made = _own_answer(question, person)
+    made = _own_answer(question, person, lock=True)
     assert made is not None
     return made
 
