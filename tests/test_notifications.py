@@ -675,7 +675,7 @@ def test_the_notification_pages_speak_the_chosen_language(
     app: Flask, smtp: SmtpServer, section, people, language: str
 ) -> None:
     root = make_comment(section, people["maija"], "Alku.")
-    make_comment(section, people["pekka"], "Vastaus, @Maija Meikäläinen.", parent=root)
+    make_comment(section, people["pekka"], "Hyvä huomio, @Maija Meikäläinen.", parent=root)
     maija = _client(app, "maija@kunta.fi")
     maija.get("/")  # shows the "signed in" notice, flashed in Finnish before the switch
     maija.get(f"/kieli/{language}")
