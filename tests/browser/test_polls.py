@@ -169,6 +169,7 @@ def test_rate_the_alternatives_from_the_editor_to_the_assessment_matrix(
     _check(page, axe, "editor-questions")
     page.locator("#questions li", has_text=RATING).get_by_role("link", name="Muokkaa").click()
     expect(page.locator("h1")).to_have_text("Muokkaa kysymystä")
+    expect(page.locator("form.form").first).to_contain_text("Tyyppi: Vaihtoehtojen arviointi")
     _check(page, axe, "edit-question")
     page.go_back()
 
