@@ -53,6 +53,28 @@ def _check(page: Any, axe: Any, name: str) -> None:
     assert problems == [], "\n".join(problems)
 
 
+def _ratings_of(live_server: Any, alternative_id: int, criterion_id: int) -> tuple[int, int]:
+    """The sum and count of the participants' scores of a matrix cell so far (the demo's own
+    rate-the-alternatives question has rated it already)."""
+    from sqlalchemy import func, select
+
+    from valuma_space.extensions import db
+    from valuma_space.polls.models import AnswerItem, Question, QuestionKind
+
+    with live_server.app.app_context():
+        total, count = db.session.execute(
+            select(func.coalesce(func.sum(AnswerItem.value), 0), func.count(AnswerItem.id))
+            .join(Question, Question.id == AnswerItem.question_id)
+            .where(
+                Question.kind == QuestionKind.RATE_ALTERNATIVES,
+                AnswerItem.question_version == Question.version,
+                AnswerItem.row_key == alternative_id,
+                AnswerItem.column_key == criterion_id,
+            )
+        ).one()
+        return int(total), int(count)
+
+
 def _ids(live_server: Any) -> tuple[int, int, int]:
     """The section's id, and the alternative and criterion of the cell the test reads."""
     from sqlalchemy import select
@@ -153,6 +175,7 @@ def test_rate_the_alternatives_from_the_editor_to_the_assessment_matrix(
     browser: Any, page: Any, live_server: Any, axe: Any
 ) -> None:
     section_id, alternative_id, criterion_id = _ids(live_server)
+    before_total, before_count = _ratings_of(live_server, alternative_id, criterion_id)
 
     sign_in(page, live_server, content.MODERATOR_EMAIL, f"/hallinta/aineisto/osiot/{section_id}")
     page.locator("#questions").get_by_role("link", name="Lisää kysymys").click()
@@ -203,7 +226,14 @@ def test_rate_the_alternatives_from_the_editor_to_the_assessment_matrix(
 
     page.goto(f"{live_server.url}/mallit/matriisi")
     cell = page.locator(f"#cell-{alternative_id}-{criterion_id}")
-    expect(cell.locator(".participants-rating")).to_have_text("Osallistujat: +1,0 n=3")
+    # Every rate-the-alternatives question counts in the cell: the demo's and this one's
+    # three scores (+2, +1 and 0).
+    total, count = before_total + 3, before_count + 3
+    mean = f"{abs(total / count):.1f}".replace(".", ",")
+    sign = "+" if total / count > 0.05 else "−" if total / count < -0.05 else ""
+    expect(cell.locator(".participants-rating")).to_have_text(
+        f"Osallistujat: {sign}{mean} n={count}"
+    )
     expect(cell.locator(".matrix-score")).to_be_visible()  # the moderators' assessment beside
     if SHOTS:
         page.locator("tr", has=cell).screenshot(path=f"{SHOTS}/polls-matrix-row.png")
