@@ -546,7 +546,12 @@ def test_results_filter_to_the_people_who_chose_an_option(app: Flask, place) -> 
     ):
         answer(person, place["section"], themes, option=chosen)
         answer(person, place["section"], scale, value=point)
+    wishes = new_question(place, kind="text", prompt="Toiveet")
+    for person, wish in zip(people, ("Viitonen", "Toinen viitonen", "Ykkönen"), strict=True):
+        answer(person, place["section"], wishes, text=wish)
     html = results_html(place, vastasi=f"{scale.id}_0_0_5")
+    wished = html.split(f'id="r{wishes.id}"', 1)[1].split("</section>", 1)[0]
+    assert "Viitonen" in wished and "Toinen viitonen" in wished and "Ykkönen" not in wished
     assert "Vain ne, jotka vastasivat: Tarve: 5." in html
     assert table_rows(html, themes) == [("A", "1", "50 %"), ("B", "2", "100 %")]
 

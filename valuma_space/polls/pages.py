@@ -294,3 +294,48 @@ def matrix_ratings(
 
 
 register_cell_ratings(matrix_ratings)
+
+
+def figures_html(
+    workspace: Workspace,
+    section: Section,
+    questions: list[Question],
+    design: services.Design,
+    breakdown: str | None,
+    only: results.Only | None,
+) -> tuple[dict[int, results.Result], dict[int, Markup]]:
+    """The results page's figures of each question (its charts, tables, groups and earlier
+    wordings), rendered once per change of the question's answers and kept like the counts:
+    the same for every moderator, and holding no form."""
+    computed = cached_results(workspace, questions, design, False, breakdown, only)
+    cache = results.results_cache()
+    fingerprint = _fingerprint(questions, design)
+    locale = str(get_locale())
+    rendered: dict[int, Markup] = {}
+    for question in questions:
+        key = (
+            "figures",
+            question.id,
+            question.version,
+            question.answers_revision,
+            fingerprint if question.kind == QuestionKind.RATE_ALTERNATIVES else (),
+            section.slug,
+            breakdown,
+            only,
+            locale,
+        )
+        html = cache.peek(key)
+        if html is None:
+            html = Markup(  # noqa: S704 (an autoescaped template)
+                render_template(
+                    "polls/_figures.html",
+                    q=question,
+                    r=computed[question.id],
+                    slug=section.slug,
+                    breakdown=breakdown,
+                    only=only,
+                )
+            )
+            cache.put(key, html)
+        rendered[question.id] = html
+    return computed, rendered

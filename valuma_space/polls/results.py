@@ -348,12 +348,12 @@ def compute(
 # --- free-text answers ------------------------------------------------------------------------
 
 
-TEXTS_SHOWN = 50
+TEXTS_SHOWN = 20
 """The newest free-text answers a results page lists per question."""
 
 
 def text_answers(
-    questions: list[Question], moderator: bool, limit: int = TEXTS_SHOWN
+    questions: list[Question], moderator: bool, limit: int = TEXTS_SHOWN, only: Only | None = None
 ) -> dict[int, list[tuple[Answer, User]]]:
     """The newest free-text answers to the current wordings, by question id: one query for
     all questions. Participants get only what everyone may read."""
@@ -373,6 +373,7 @@ def text_answers(
                 [(q.id, q.version) for q in texts]
             ),
             Answer.text != "",
+            *(() if only is None else (_people_filter(only),)),
             # Participants read what the comments' rule lets everyone read.
             *(
                 ()

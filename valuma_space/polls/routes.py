@@ -378,10 +378,15 @@ def section_results(slug: str) -> str:
     breakdown = breakdown if breakdown in results.BREAKDOWNS else None
     only = _only_param(questions)
     design = services.Design(workspace.id)
-    computed = pages.cached_results(
-        workspace, questions, design, for_participants=False, breakdown=breakdown, only=only
+    computed, figures_of = pages.figures_html(
+        workspace, section, questions, design, breakdown, only
     )
-    texts = results.text_answers(questions, moderator=True)
+    texts = results.text_answers(questions, moderator=True, only=only)
+    # `?kaikki=<question>`: every free-text answer of one question, not only the newest.
+    every = request.args.get("kaikki", "")
+    whole = next((q for q in questions if str(q.id) == every), None)
+    if whole is not None:
+        texts |= results.text_answers([whole], moderator=True, limit=100_000, only=only)
     answer_ids = [a.id for rows in texts.values() for a, _ in rows]
     return render_template(
         "polls/results.html",
@@ -389,13 +394,18 @@ def section_results(slug: str) -> str:
         section=section,
         questions=questions,
         computed=computed,
+        figures=figures_of,
         texts=texts,
-        answer_themes=services.themes_of_answers(answer_ids),
+        answer_theme_ids={
+            answer_id: {theme.id for theme in found}
+            for answer_id, found in services.themes_of_answers(answer_ids).items()
+        },
         answer_links=services.links_of_answers(answer_ids),
         alternatives=design_alternatives(workspace) if answer_ids else [],
         themes=workspace_themes(workspace) if answer_ids else [],
         breakdown=breakdown,
         only=only,
+        whole=whole,
         only_label=services.describe_only(questions, design, only) if only else None,
         kind_labels=QUESTION_KIND_LABELS,
         shown_labels=RESULTS_SHOWN_LABELS,
