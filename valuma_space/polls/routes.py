@@ -415,13 +415,25 @@ def section_results(slug: str) -> str:
     )
 
 
-@bp.post("/kyselyt/vastaukset/<int:answer_id>/moderoi")
-@access(Access.MODERATOR)
-def moderate(answer_id: int) -> Response:
+def _answer_or_404(answer_id: int) -> tuple[Answer, Question]:
+    """A free-text answer to a question of the request's workspace, with its question."""
     answer_row = db.session.get(Answer, answer_id)
     if answer_row is None:
         abort(404)
-    question = owned_or_404(Question, answer_row.question_id)
+    return answer_row, owned_or_404(Question, answer_row.question_id)
+
+
+def _back_to(question: Question, answer_id: int) -> Response:
+    """The answer in its place on the results page."""
+    return redirect(
+        url_for("polls.section_results", slug=question.section.slug, _anchor=f"a{answer_id}")
+    )
+
+
+@bp.post("/kyselyt/vastaukset/<int:answer_id>/moderoi")
+@access(Access.MODERATOR)
+def moderate(answer_id: int) -> Response:
+    answer_row, question = _answer_or_404(answer_id)
     form = HideAnswerForm()
     if form.validate_on_submit():
         visible = request.form.get("action") == "show"
@@ -431,35 +443,25 @@ def moderate(answer_id: int) -> Response:
             _("Vastaus näkyy nyt.") if visible else _("Vastaus on piilotettu."),
             "success",
         )
-    return redirect(
-        url_for("polls.section_results", slug=question.section.slug, _anchor=f"a{answer_id}")
-    )
+    return _back_to(question, answer_id)
 
 
 @bp.post("/kyselyt/vastaukset/<int:answer_id>/teemat")
 @access(Access.MODERATOR)
 def tag(answer_id: int) -> Response:
-    answer_row = db.session.get(Answer, answer_id)
-    if answer_row is None:
-        abort(404)
-    question = owned_or_404(Question, answer_row.question_id)
+    answer_row, question = _answer_or_404(answer_id)
     if ConfirmForm().validate_on_submit():
         theme_ids = {int(t) for t in request.form.getlist("theme") if t.isdigit()}
         services.set_answer_themes(answer_row, theme_ids, workspace_or_404())
         db.session.commit()
         flash(_("Teemat on tallennettu."), "success")
-    return redirect(
-        url_for("polls.section_results", slug=question.section.slug, _anchor=f"a{answer_id}")
-    )
+    return _back_to(question, answer_id)
 
 
 @bp.post("/kyselyt/vastaukset/<int:answer_id>/linkit")
 @access(Access.MODERATOR)
 def link(answer_id: int) -> Response:
-    answer_row = db.session.get(Answer, answer_id)
-    if answer_row is None:
-        abort(404)
-    question = owned_or_404(Question, answer_row.question_id)
+    answer_row, question = _answer_or_404(answer_id)
     if ConfirmForm().validate_on_submit():
         alternative_id = request.form.get("alternative", "")
         if request.form.get("action") == "unlink" and alternative_id.isdigit():
@@ -471,9 +473,7 @@ def link(answer_id: int) -> Response:
             services.link_answer(answer_row, alternative, current_user)
             db.session.commit()
             flash(_("Vastaus linkitettiin vaihtoehtoon."), "success")
-    return redirect(
-        url_for("polls.section_results", slug=question.section.slug, _anchor=f"a{answer_id}")
-    )
+    return _back_to(question, answer_id)
 
 
 register_alternative_extras("polls/_alternative_answers.html", services.answers_linked_to)
