@@ -28,7 +28,7 @@ def test_write_reply_quote_agree_edit_delete_without_javascript(
     sign_in(page, live_server, "kirjoittaja@kunta.fi", section)
     assert page.url.endswith(section), page.url
 
-    page.get_by_label("Kysymys").check()
+    page.get_by_label("Kysymys", exact=True).check()
     page.get_by_label("Kommenttisi").fill("Miten *vaikutuksia* arvioidaan?")
     page.get_by_label("Lainaus osion tekstistä (valinnainen)").fill("ennakkoarviointikehikko")
     page.get_by_role("button", name="Lähetä").click()
