@@ -73,8 +73,11 @@ def test_matrix_header_stays_in_view_and_cells_read_without_colour(
     wrap = box.bounding_box()
     assert abs(after_header["y"] - wrap["y"]) < 3 and after_header["y"] <= before["y"]
     assert abs(after_row["x"] - wrap["x"]) < 3
-    scores = page.locator(".matrix .score").all_inner_texts()
+    scores = page.locator(".matrix .matrix-score .score").all_inner_texts()
     assert scores and all(re.fullmatch(r"[+−]?[0-2]|–", s.split()[-1]) for s in scores)
+    # The participants' mean beside each score reads without colour too: a sign and a number.
+    means = page.locator(".matrix .participants-rating .score").all_inner_texts()
+    assert means and all(re.fullmatch(r"[+−]?[0-2],\d", m) for m in means)
     assert page.locator(".matrix-legend").inner_text().count("+2") == 1
 
 
