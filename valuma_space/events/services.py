@@ -223,8 +223,8 @@ def register(
     """Register the person: a seat if one is free and nobody waits for it, else the next place
     on the waiting list; remote places are not limited. Registering again while registered
     changes nothing."""
-    moment = now or utcnow()
     _lock(event)
+    moment = now or utcnow()  # read under the lock: registrations are dated in commit order
     existing = registration_of(event, person)
     if existing is not None and existing.state != RegistrationState.CANCELLED:
         return existing
