@@ -374,3 +374,17 @@ def test_a_visitor_registers_through_the_emailed_sign_in_and_lands_back(
     assert "Vahvista vielä ilmoittautumisesi" in landed.get_data(as_text=True)
     register(visitor, event)
     assert registration("uusi@kunta.fi", event).state == RegistrationState.CONFIRMED
+
+
+def test_the_home_page_lists_coming_events(app: Flask, workspace, organiser) -> None:
+    event = make_event(workspace, organiser, title="Alueiden työpaja")
+    make_event(
+        workspace,
+        organiser,
+        title="Mennyt seminaari",
+        starts_at=utcnow() - timedelta(days=3),
+        ends_at=utcnow() - timedelta(days=3) + timedelta(hours=2),
+    )
+    html = app.test_client().get("/").get_data(as_text=True)
+    assert f'href="/tapahtumat/{event.id}"' in html and "Alueiden työpaja" in html
+    assert "Mennyt seminaari" not in html

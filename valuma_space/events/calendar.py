@@ -35,7 +35,8 @@ def calendar_file(event: Event, remote_link: bool = False, now: datetime | None 
     entry.add("summary", event.title)
     description = plain_text(event.description)
     if remote_link and event.remote_link:
-        description = f"{description}\n\n{_('Etäyhteys')}: {event.remote_link}".strip()
+        label = _("Etäyhteys:")
+        description = f"{description}\n\n{label} {event.remote_link}".strip()
     if description:
         entry.add("description", description)
     location = ", ".join(part for part in (event.place, event.address) if part)
