@@ -388,3 +388,29 @@ def test_the_home_page_lists_coming_events(app: Flask, workspace, organiser) -> 
     html = app.test_client().get("/").get_data(as_text=True)
     assert f'href="/tapahtumat/{event.id}"' in html and "Alueiden työpaja" in html
     assert "Mennyt seminaari" not in html
+
+
+def test_registration_opens_at_its_time_and_ends_when_the_event_starts(
+    app: Flask, workspace, organiser
+) -> None:
+    event = make_event(workspace, organiser, registration_opens_at=utcnow() + timedelta(days=1))
+    participant = person(app, "aikainen@kunta.fi")
+    html = page(participant, event)
+    assert "Ilmoittautuminen alkaa" in html and "/ilmoittaudu" not in html
+    token = csrf_token(html)
+    response = participant.post(
+        f"/tapahtumat/{event.id}/ilmoittaudu", data={"csrf_token": token, "mode": "onsite"}
+    )
+    assert response.status_code == 409
+    assert registration("aikainen@kunta.fi", event) is None
+    row = db.session.get(Event, event.id)
+    row.registration_opens_at = utcnow() - timedelta(days=1)
+    db.session.commit()
+    assert register(participant, event).status_code == 302
+    row = db.session.get(Event, event.id)
+    row.starts_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    html = page(participant, event)
+    assert "Ilmoittautuminen sulkeutunut" not in html  # registered: the page says what they got
+    assert "Sinulla on paikka tapahtumaan." in html
+    assert f"/tapahtumat/{event.id}/peru" not in html  # and it can no longer be cancelled

@@ -87,13 +87,18 @@ def _render_event(
     if answers_form is None:
         answers_form = AnswersForm(obj=registration) if registration else AnswersForm()
     chosen = request.args.get("tapa")
+    now = utcnow()
     body = render_template(
         "events/event.html",
         event=event,
         registration=registration,
         counts=services.counts(event),
         seats_left=services.seats_left(event),
-        registration_open=event.registration_open(utcnow()),
+        registration_open=event.registration_open(now),
+        not_yet_open=event.registration_opens_at is not None
+        and now < event.registration_opens_at
+        and not event.closed_by_hand,
+        started=now >= event.starts_at,
         show_remote_link=services.may_see_remote_link(event, current_user),
         register_form=RegisterForm(),
         confirm_form=ConfirmForm(),

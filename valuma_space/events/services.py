@@ -229,6 +229,9 @@ def register(
     if existing is not None and existing.state != RegistrationState.CANCELLED:
         return existing
     if not event.registration_open(moment):
+        opens_at = event.registration_opens_at
+        if opens_at is not None and moment < opens_at and not event.closed_by_hand:
+            raise Refused(_l("Ilmoittautuminen ei ole vielä alkanut."), status=409)
         raise Refused(CLOSED, status=409)
     if mode == RegistrationMode.REMOTE and not event.offers_remote:
         raise Refused(_l("Tapahtumaa ei voi seurata etänä."))
