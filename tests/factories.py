@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import itertools
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from valuma_space.auth.models import Role, User
 from valuma_space.auth.services import ensure_user
 from valuma_space.comments.models import Comment
 from valuma_space.comments.services import add_comment
 from valuma_space.db import utcnow
+from valuma_space.events.models import AttendanceMode, Event
+from valuma_space.events.services import create_event
 from valuma_space.extensions import db
+from valuma_space.i18n import local_zone
 from valuma_space.materials.authoring import create_page, create_section
 from valuma_space.materials.models import Page, Section
 from valuma_space.workspaces.models import ReadingAccess, Workspace
@@ -80,3 +83,30 @@ def make_comment(
     comment, _ = add_comment(section, author, body, parent=parent, **fields)  # type: ignore[arg-type]
     db.session.commit()
     return comment
+
+
+def make_event(workspace: Workspace, organiser: User, **fields: object) -> Event:
+    """An event a week from now, 13–16 Helsinki time, through the organisers' service."""
+    day = (utcnow() + timedelta(days=7)).astimezone(local_zone()).date()
+    starts = datetime.combine(day, time(13), tzinfo=local_zone())
+    data: dict[str, object] = {
+        "title": "Loppuseminaari",
+        "description": "Tulokset ja *paneeli*.",
+        "starts_at": starts,
+        "ends_at": starts + timedelta(hours=3),
+        "place": "YM, Pankkisali",
+        "address": "Aleksanterinkatu 7, Helsinki",
+        "attendance": AttendanceMode.BOTH.value,
+        "capacity": 50,
+        "registration_opens_at": None,
+        "registration_deadline": None,
+        "closed_by_hand": False,
+        "remote_link": "https://meet.example/valuma",
+        "contact": "Maija Meikäläinen, maija@example.fi",
+        "ask_dietary": False,
+        "ask_accessibility": False,
+        "ask_interpretation": False,
+    } | fields
+    event = create_event(workspace, organiser, data)
+    db.session.commit()
+    return event

@@ -148,6 +148,6 @@ def test_reading_pages_take_a_fixed_number_of_queries(
     db.session.commit()
     large = {p: _queries_for(client, count_queries, p) for p in ["/", f"/sivu/{page.slug}"]}
     assert small == large
-    # workspace, pages, their sections, comment counts (and on the home page, recent changes
-    # and the phases)
-    assert max(large.values()) <= 6, large
+    # workspace, pages, their sections, comment counts (and on the home page, recent changes,
+    # the phases and the coming events)
+    assert max(large.values()) <= 7, large

@@ -132,6 +132,7 @@ def _init_extensions(app: Flask) -> None:
         login,  # noqa: F401  (registers the user loader)
         mailing,  # noqa: F401
     )
+    from valuma_space.events import mail as event_mail  # noqa: F401
 
     # The task queue's jobs and schedule, registered as their modules are imported.
     from valuma_space.mail import sender  # noqa: F401
@@ -152,6 +153,7 @@ def _register_blueprints(app: Flask) -> None:
     from valuma_space.comments.reading_routes import bp as materials_bp
     from valuma_space.comments.routes import bp as comments_bp
     from valuma_space.core.routes import bp as core_bp
+    from valuma_space.events.routes import bp as events_bp
     from valuma_space.exports.routes import bp as exports_bp
     from valuma_space.mail.routes import bp as mail_bp
     from valuma_space.materials.authoring_routes import bp as authoring_bp
@@ -170,6 +172,7 @@ def _register_blueprints(app: Flask) -> None:
         moderation_bp,
         design_bp,
         polls_bp,
+        events_bp,
         exports_bp,
         notifications_bp,
         workspace_admin_bp,

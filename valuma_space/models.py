@@ -3,6 +3,7 @@
 from valuma_space.auth.models import User
 from valuma_space.auth.tokens import LinkToken
 from valuma_space.comments.models import Agreement, Comment, CommentDraft, CommentRevision
+from valuma_space.events.models import Event, Registration
 from valuma_space.mail.models import OutboxMessage
 from valuma_space.materials.models import Attachment, Page, Section, SectionVersion
 from valuma_space.modeldesign.models import (
@@ -43,6 +44,7 @@ __all__ = [
     "CommentRevision",
     "Criterion",
     "Digest",
+    "Event",
     "Invitation",
     "Job",
     "LinkToken",
@@ -54,6 +56,7 @@ __all__ = [
     "Phase",
     "Question",
     "QuestionVersion",
+    "Registration",
     "Report",
     "Section",
     "SectionVersion",

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from valuma_space.auth.models import User
 from valuma_space.comments.models import Comment
 from valuma_space.demo import content
+from valuma_space.events.models import Event
 from valuma_space.extensions import db
 from valuma_space.materials.models import Page, Section
 from valuma_space.modeldesign.models import Alternative, Criterion
@@ -45,6 +46,9 @@ NOT_PAGES = {
     "auth.check_email": "shown by every sign-in in this test, which checks it with axe there",
     "auth.confirm_email_change": "reached only from the mail of an email change; "
     "tests/browser/test_sign_in.py walks that flow",
+    "events.calendar": "a download (the event's ICS calendar file)",
+    "events.cancel_link": "reached only from a registration's confirmation mail, by its token; "
+    "no demo registration yet (issue 22 slice 2), tests/test_events.py walks it",
 }
 
 
@@ -69,6 +73,8 @@ class DemoIds:
     question_id: int
     """The demo's rate-the-alternatives question, on the section whose results are shown."""
     question_section_slug: str
+    event_id: int
+    """The demo's final seminar."""
 
 
 PAGES: dict[str, Callable[[DemoIds], str]] = {
@@ -117,6 +123,11 @@ PAGES: dict[str, Callable[[DemoIds], str]] = {
     "polls.section_results": lambda d: f"/kyselyt/osio/{d.question_section_slug}",
     "polls.new": lambda d: f"/hallinta/aineisto/osiot/{d.section_id}/kysymykset/uusi",
     "polls.edit": lambda d: f"/hallinta/kysymykset/{d.question_id}",
+    "events.index": lambda d: "/tapahtumat",
+    "events.show": lambda d: f"/tapahtumat/{d.event_id}",
+    "events.manage": lambda d: "/hallinta/tapahtumat",
+    "events.create": lambda d: "/hallinta/tapahtumat/uusi",
+    "events.edit": lambda d: f"/hallinta/tapahtumat/{d.event_id}",
 }
 
 ADMIN_ONLY = {"admin.users", "mail.failed", "moderation.moderation_log"}
@@ -210,6 +221,9 @@ def demo_ids(participant_email: str) -> DemoIds:
         ),
         question_id=question.id,
         question_section_slug=db.session.get(Section, question.section_id).slug,
+        event_id=db.session.scalar(
+            select(func.min(Event.id)).where(Event.workspace_id == workspace.id)
+        ),
     )
 
 

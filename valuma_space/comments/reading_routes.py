@@ -21,6 +21,7 @@ from valuma_space.comments.services import (
     new_since,
 )
 from valuma_space.db import utcnow
+from valuma_space.events.services import upcoming_events
 from valuma_space.materials import services
 from valuma_space.materials.services import section_with_page
 from valuma_space.workspaces.services import (
@@ -57,6 +58,7 @@ def home() -> str:
         recent=recent,
         phases=workspace_phases(workspace),
         today=local_today(),
+        events=upcoming_events(workspace),
     )
 
 

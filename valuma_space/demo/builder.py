@@ -7,7 +7,7 @@ rebuild from scratch."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import delete, func, select
 
@@ -23,6 +23,8 @@ from valuma_space.demo.replay import (
     build_discussion,
     period_start,
 )
+from valuma_space.events.models import AttendanceMode, Event
+from valuma_space.events.services import create_event
 from valuma_space.extensions import db
 from valuma_space.i18n import local_zone
 from valuma_space.materials.authoring import create_page, create_section, publish_text
@@ -49,6 +51,8 @@ class DemoReport:
     polls: PollReport = field(default_factory=PollReport)
     phases: int = 0
     """Phases created by this run: only a workspace without any gets them."""
+    events: int = 0
+    """Events created by this run: only a workspace without any gets the final seminar."""
 
     def summary(self) -> str:
         if self.created_workspace:
@@ -155,6 +159,7 @@ def build_demo() -> DemoReport:
         accounts[email] = user
         report.accounts.append(f"{user.role.value}: {user.email}")
     db.session.flush()
+    report.events = _add_seminar(workspace, accounts[content.MODERATOR_EMAIL])
     report.discussion = build_discussion(workspace, accounts[content.MODERATOR_EMAIL])
     if report.created_workspace:
         # The study's texts were there when the comment period opened, weeks before the
@@ -182,8 +187,7 @@ def _add_phases(workspace: Workspace) -> int:
     phases keeps them as its moderators left them."""
     if db.session.scalar(select(func.count(Phase.id)).where(Phase.workspace_id == workspace.id)):
         return 0
-    opened = workspace.comments_open_at or utcnow()
-    shift = opened.astimezone(local_zone()).date() - date(*content.STUDY_STARTED_ON)
+    shift = _study_shift(workspace)
     for position, data in enumerate(content.PHASES, start=1):
         db.session.add(
             Phase(
@@ -197,6 +201,45 @@ def _add_phases(workspace: Workspace) -> int:
             )
         )
     return len(content.PHASES)
+
+
+def _study_shift(workspace: Workspace) -> timedelta:
+    opened = workspace.comments_open_at or utcnow()
+    return opened.astimezone(local_zone()).date() - date(*content.STUDY_STARTED_ON)
+
+
+def _add_seminar(workspace: Workspace, organiser: User) -> int:
+    """The final seminar, shifted as the phases are, so that it falls on the timeline's last
+    phase. A workspace that has events keeps them as its moderators left them."""
+    if db.session.scalar(select(func.count(Event.id)).where(Event.workspace_id == workspace.id)):
+        return 0
+    data = content.SEMINAR
+    shift, zone = _study_shift(workspace), local_zone()
+    day = date(*data["day"]) + shift  # type: ignore[misc]
+    deadline_day = date(*data["deadline_day"]) + shift  # type: ignore[misc]
+    create_event(
+        workspace,
+        organiser,
+        {
+            "title": data["title"],
+            "description": data["description"],
+            "starts_at": datetime.combine(day, time(*data["starts"]), tzinfo=zone),  # type: ignore[misc]
+            "ends_at": datetime.combine(day, time(*data["ends"]), tzinfo=zone),  # type: ignore[misc]
+            "place": data["place"],
+            "address": data["address"],
+            "attendance": AttendanceMode.BOTH.value,
+            "capacity": data["capacity"],
+            "registration_opens_at": None,
+            "registration_deadline": datetime.combine(deadline_day, time(23, 59), tzinfo=zone),
+            "closed_by_hand": False,
+            "remote_link": data["remote_link"],
+            "contact": data["contact"],
+            "ask_dietary": True,
+            "ask_accessibility": True,
+            "ask_interpretation": True,
+        },
+    )
+    return 1
 
 
 @dataclass

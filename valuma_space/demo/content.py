@@ -234,6 +234,33 @@ PHASES = [
 """The three data-collection phases and the final seminar, on their real dates: the first two
 start in the summer of 2019 (the first as the study begins), the third in September 2019."""
 
+SEMINAR = {
+    "title": "VALUMA-hankkeen loppuseminaari",
+    "description": (
+        "Tervetuloa seminaariin aluekehittämisen verkostoyhteistyön toimintamalleista. "
+        "Tilaisuutta voi seurata myös etänä.\n\n"
+        "Tilaisuudessa esitellään valtioneuvoston tilaaman VALUMA-hankkeen tuloksia "
+        "vaikuttavasta aluekehittämisen verkostoyhteistyöstä.\n\n"
+        "Iltapäivän ohjelmassa luvassa mm.:\n\n"
+        "- Selvityshankkeen tulokset\n"
+        "- Aluekehittämisen verkostoyhteistyö TEM:n näkökulmasta\n"
+        "- Paneelikeskustelu, jossa kuullaan terveisiä Ruotsista ja muista pohjoismaista "
+        "aluekehittämisen verkostoista.\n\n"
+        "Kutsua saa mielellään välittää edelleen!"
+    ),
+    "day": (2020, 2, 13),
+    "starts": (13, 0),
+    "ends": (16, 0),
+    "deadline_day": (2020, 2, 10),
+    "place": "YM, Pankkisali",
+    "address": "Aleksanterinkatu 7, Helsinki",
+    "capacity": 80,
+    "remote_link": "https://etayhteys.valuma.example/loppuseminaari",
+    "contact": "VALUMA-hankkeen projektipäällikkö, valuma-hanke@valuma.example",
+}
+"""The study's final seminar (the seed's invitation), on the same day as the timeline's last
+phase: Thursday 13.2.2020 at 13–16, registration by Monday 10.2., on site or remotely."""
+
 ORGANISERS = ["MDI", "Forefront Oy", "Nordregio"]
 """The consortium that carries out the study."""
 PARTNERS = ["MAL-verkosto", "Seutukaupunkiverkosto"]

@@ -19,6 +19,11 @@ class MailKind(StrEnum):
     NOTIFICATION = "notification"
     """The notifications of one kind gathered for one person (notifications/mail.py)."""
     DIGEST = "digest"
+    EVENT_CONFIRMATION = "event_confirmation"
+    """What a registration to an event got (a seat, remote, a place on the waiting list), with
+    the event's calendar file (events/mail.py)."""
+    EVENT_PROMOTION = "event_promotion"
+    """A seat freed from the waiting list went to this person."""
 
 
 MAIL_KIND_LABELS = {
@@ -27,6 +32,8 @@ MAIL_KIND_LABELS = {
     MailKind.INVITATION: _l("Kutsu"),
     MailKind.NOTIFICATION: _l("Ilmoitukset"),
     MailKind.DIGEST: _l("Kooste"),
+    MailKind.EVENT_CONFIRMATION: _l("Ilmoittautumisen vahvistus"),
+    MailKind.EVENT_PROMOTION: _l("Paikka vapautui"),
 }
 
 

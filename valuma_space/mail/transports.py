@@ -3,6 +3,7 @@ a local outbox folder with the link printed to the console."""
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import smtplib
@@ -23,6 +24,15 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
+class MailAttachment:
+    """A file that goes with a mail (a calendar file, say)."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class OutgoingMail:
     recipient: str
     subject: str
@@ -33,6 +43,7 @@ class OutgoingMail:
     created_at: datetime = field(default_factory=utcnow)
     headers: dict[str, str] = field(default_factory=dict)
     """Extra header fields, such as List-Unsubscribe."""
+    attachments: tuple[MailAttachment, ...] = ()
 
 
 class Transport(Protocol):
@@ -70,6 +81,8 @@ class SmtpTransport:
             html=message.html,
             extra_headers=message.headers or None,
         )
+        for attachment in message.attachments:
+            built.attach(attachment.filename, attachment.content_type, attachment.data)
         if built.has_bad_headers():
             raise PermanentFailure("a header field holds a line break")
         config = current_app.config
@@ -116,7 +129,17 @@ class LocalOutboxTransport:
     def send(self, message: OutgoingMail) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         name = f"{message.created_at:%Y%m%dT%H%M%S%f}-{abs(hash(message.link)) % 10**8}.json"
-        record = asdict(message) | {"created_at": message.created_at.isoformat()}
+        record = asdict(message) | {
+            "created_at": message.created_at.isoformat(),
+            "attachments": [
+                {
+                    "filename": attachment.filename,
+                    "content_type": attachment.content_type,
+                    "data": base64.b64encode(attachment.data).decode("ascii"),
+                }
+                for attachment in message.attachments
+            ],
+        }
         (self.folder / name).write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
         print(
             f"\n=== Mail to {message.recipient}: {message.subject}\n    {message.link}\n",
@@ -131,6 +154,14 @@ class LocalOutboxTransport:
         for path in sorted(self.folder.glob("*.json"), reverse=True)[:limit]:
             record = json.loads(path.read_text(encoding="utf-8"))
             record["created_at"] = datetime.fromisoformat(record["created_at"])
+            record["attachments"] = tuple(
+                MailAttachment(
+                    filename=item["filename"],
+                    content_type=item["content_type"],
+                    data=base64.b64decode(item["data"]),
+                )
+                for item in record.get("attachments", ())
+            )
             messages.append(OutgoingMail(**record))
         return messages
 
