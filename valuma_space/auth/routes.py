@@ -197,7 +197,11 @@ def profile() -> Response | tuple[str, int]:
         return redirect(safe_next(form.next.data, default=url_for("auth.profile")))
     status = form_status(form)
     return render_template(
-        "auth/profile.html", form=form, welcome=welcome, logout_form=LogoutForm()
+        "auth/profile.html",
+        form=form,
+        welcome=welcome,
+        logout_form=LogoutForm(),
+        parts=[] if welcome else services.profile_parts(current_user),
     ), status
 
 

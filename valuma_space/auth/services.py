@@ -226,6 +226,20 @@ def register_data_part(name: str, gather: Callable[[User], Any]) -> None:
     DATA_PARTS[name] = gather
 
 
+PROFILE_PARTS: dict[str, Callable[[User], Any]] = {}
+"""What the domains above show on a person's profile page: a template each, given what its
+function gathers for the person as `part` (e.g. events: the person's registrations)."""
+
+
+def register_profile_part(template: str, gather: Callable[[User], Any]) -> None:
+    PROFILE_PARTS[template] = gather
+
+
+def profile_parts(user: User) -> list[tuple[str, Any]]:
+    """(template, what it shows) for each registered part, in the order they registered."""
+    return [(template, gather(user)) for template, gather in PROFILE_PARTS.items()]
+
+
 class LastAdmin(Exception):
     """The only administrator cannot delete their account."""
 
