@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import tempfile
 
 from flask import (
@@ -24,6 +25,8 @@ from valuma_space.comments.models import (
     TriageStatus,
     Visibility,
 )
+from valuma_space.events.models import Event
+from valuma_space.exports import attendees as attendee_rows
 from valuma_space.exports import services
 from valuma_space.exports.formats import CONTENT_TYPES, EXTENSIONS, FORMAT_LABELS
 from valuma_space.exports.rows import ExportFilters
@@ -31,7 +34,7 @@ from valuma_space.extensions import db
 from valuma_space.materials.services import sections_of
 from valuma_space.modeldesign.services import alternatives, themes
 from valuma_space.params import date_param, enum_param
-from valuma_space.workspaces.services import workspace_or_404
+from valuma_space.workspaces.services import owned_or_404, workspace_or_404
 
 bp = Blueprint("exports", __name__, url_prefix="/moderointi/vienti")
 
@@ -91,3 +94,25 @@ def download() -> Response:
     services.write(workspace, fmt, filters, base_url, spool, lang)
     spool.seek(0)
     return send_file(spool, mimetype=CONTENT_TYPES[fmt], as_attachment=True, download_name=filename)
+
+
+@bp.get("/tapahtuma/<int:event_id>/osallistujat.<any(csv, xlsx):fmt>")
+@access(Access.MODERATOR)
+def attendees(event_id: int, fmt: str) -> Response:
+    """An event's attendee list (exports/attendees.py); the page is the events' own."""
+    event = owned_or_404(Event, event_id)
+    cells = attendee_rows.download_rows(event, current_user, fmt)
+    db.session.commit()  # the moderation log's entry
+    filename = f"osallistujat-{event.id}.{fmt}"
+    headers = {
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "no-store",
+    }
+    if fmt == "csv":
+        body = "".join(attendee_rows.csv_chunks(cells))
+        return Response(body, content_type=attendee_rows.CONTENT_TYPES[fmt], headers=headers)
+    spool = io.BytesIO()
+    attendee_rows.write_xlsx(cells, spool)
+    return Response(
+        spool.getvalue(), content_type=attendee_rows.CONTENT_TYPES[fmt], headers=headers
+    )
