@@ -47,6 +47,8 @@ NOT_PAGES = {
     "auth.confirm_email_change": "reached only from the mail of an email change; "
     "tests/browser/test_sign_in.py walks that flow",
     "events.calendar": "a download (the event's ICS calendar file)",
+    "exports.attendees": "a download (an event's attendee list as CSV or XLSX); "
+    "tests/test_events_organisers.py reads both back",
     "events.cancel_link": "reached only from a registration's confirmation mail, by its token; "
     "no demo registration yet (issue 22 slice 2), tests/test_events.py walks it",
 }
@@ -128,6 +130,8 @@ PAGES: dict[str, Callable[[DemoIds], str]] = {
     "events.manage": lambda d: "/hallinta/tapahtumat",
     "events.create": lambda d: "/hallinta/tapahtumat/uusi",
     "events.edit": lambda d: f"/hallinta/tapahtumat/{d.event_id}",
+    "events.attendees": lambda d: f"/hallinta/tapahtumat/{d.event_id}/osallistujat",
+    "events.check_in": lambda d: f"/hallinta/tapahtumat/{d.event_id}/ilmoittautumislista",
 }
 
 ADMIN_ONLY = {"admin.users", "mail.failed", "moderation.moderation_log"}

@@ -11,6 +11,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from valuma_space.access import Access, access
+from valuma_space.auth.services import register_profile_part
+from valuma_space.choices import ORGANISATION_TYPE_LABELS, REGION_LABELS
 from valuma_space.db import utcnow
 from valuma_space.events import services
 from valuma_space.events.calendar import calendar_file
@@ -287,3 +289,31 @@ def _render_form(form: EventForm, problem: str | None, event: Event | None = Non
         render_template("events/form.html", form=form, problem=problem, event=event),
         status=status,
     )
+
+
+@bp.get("/hallinta/tapahtumat/<int:event_id>/osallistujat")
+@access(Access.MODERATOR)
+def attendees(event_id: int) -> str:
+    event = owned_or_404(Event, event_id)
+    found = services.attendee_list(event, current_user)
+    return render_template(
+        "events/attendees.html",
+        event=event,
+        found=found,
+        organisation_type_labels=ORGANISATION_TYPE_LABELS,
+        region_labels=REGION_LABELS,
+    )
+
+
+@bp.get("/hallinta/tapahtumat/<int:event_id>/ilmoittautumislista")
+@access(Access.MODERATOR)
+def check_in(event_id: int) -> str:
+    event = owned_or_404(Event, event_id)
+    return render_template(
+        "events/check_in.html", event=event, people=services.check_in_list(event, current_user)
+    )
+
+
+# --- on a person's profile --------------------------------------------------------------------
+
+register_profile_part("events/_profile_registrations.html", services.registrations_of_person)
