@@ -83,6 +83,17 @@ def local_zone() -> ZoneInfo:
     return _zone(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
+def local_to_utc(moment: datetime | None) -> datetime | None:
+    """A time a moderator typed in a form (a naive datetime-local value, Finnish time) as the
+    moment it is; None stays None."""
+    return moment.replace(tzinfo=local_zone()) if moment is not None else None
+
+
+def utc_to_local(moment: datetime | None) -> datetime | None:
+    """A stored moment as a form's datetime-local field shows it: naive, Finnish time."""
+    return moment.astimezone(local_zone()).replace(tzinfo=None) if moment is not None else None
+
+
 @lru_cache(maxsize=4)
 def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)

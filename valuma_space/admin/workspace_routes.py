@@ -19,6 +19,7 @@ from valuma_space.admin import workspace_services as services
 from valuma_space.admin.workspace_forms import InvitationForm, SettingsForm
 from valuma_space.choices import ORGANISATION_TYPE_LABELS, REGION_LABELS
 from valuma_space.extensions import db
+from valuma_space.i18n import utc_to_local
 from valuma_space.storage import upload_storage
 from valuma_space.views import attempt, form_status
 from valuma_space.workspaces.colours import shade
@@ -59,8 +60,8 @@ def settings() -> Response | str:
             data={
                 "title": workspace.title,
                 "summary": workspace.summary,
-                "comments_open_at": services.utc_to_local(workspace.comments_open_at),
-                "comments_close_at": services.utc_to_local(workspace.comments_close_at),
+                "comments_open_at": utc_to_local(workspace.comments_open_at),
+                "comments_close_at": utc_to_local(workspace.comments_close_at),
                 "closed_by_hand": workspace.closed_by_hand,
                 "reading_access": workspace.reading_access.value,
                 "pre_moderation": workspace.pre_moderation,

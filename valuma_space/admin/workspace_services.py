@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from flask_babel import force_locale
@@ -23,7 +22,7 @@ from valuma_space.choices import (
 from valuma_space.comments.models import Comment
 from valuma_space.db import utcnow
 from valuma_space.extensions import db
-from valuma_space.i18n import local_zone
+from valuma_space.i18n import local_to_utc
 from valuma_space.mail.models import MailKind
 from valuma_space.mail.outbox import enqueue
 from valuma_space.materials.uploads import IDENTITY_PREFIX, save_identity_image
@@ -32,14 +31,6 @@ from valuma_space.refusals import Refused
 from valuma_space.storage import Storage
 from valuma_space.workspaces.colours import accent_problem
 from valuma_space.workspaces.models import Invitation, ReadingAccess, Workspace
-
-
-def local_to_utc(moment: datetime | None) -> datetime | None:
-    return moment.replace(tzinfo=local_zone()) if moment is not None else None
-
-
-def utc_to_local(moment: datetime | None) -> datetime | None:
-    return moment.astimezone(local_zone()).replace(tzinfo=None) if moment is not None else None
 
 
 def update_settings(

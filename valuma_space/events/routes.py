@@ -3,7 +3,6 @@ the calendar file, and the moderators' pages for writing events."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -26,7 +25,7 @@ from valuma_space.events.models import (
     RegistrationState,
 )
 from valuma_space.extensions import db
-from valuma_space.i18n import format_datetime, local_zone
+from valuma_space.i18n import format_datetime, local_to_utc, local_zone, utc_to_local
 from valuma_space.views import attempt
 from valuma_space.workspaces.services import owned_or_404, workspace_or_404
 
@@ -46,22 +45,13 @@ bp.add_app_template_global(ATTENDANCE_MODE_LABELS, "event_attendance_labels")
 bp.add_app_template_global(REGISTRATION_MODE_LABELS, "event_mode_labels")
 
 
-def _local_to_utc(moment: datetime | None) -> datetime | None:
-    """A time typed in the form, which is Finnish time."""
-    return moment.replace(tzinfo=local_zone()) if moment is not None else None
-
-
-def _utc_to_local(moment: datetime | None) -> datetime | None:
-    return moment.astimezone(local_zone()).replace(tzinfo=None) if moment is not None else None
-
-
 TIMES = ("starts_at", "ends_at", "registration_opens_at", "registration_deadline")
 
 
 def _event_data(form: EventForm) -> dict[str, Any]:
     data = dict(form.data)
     for name in TIMES:
-        data[name] = _local_to_utc(data[name])
+        data[name] = local_to_utc(data[name])
     return data
 
 
@@ -266,7 +256,7 @@ def edit(event_id: int) -> Response:
     if request.method == "GET":
         values = {name: getattr(event, name) for name in EventForm().data if name != "csrf_token"}
         for name in TIMES:
-            values[name] = _utc_to_local(values[name])
+            values[name] = utc_to_local(values[name])
         values["attendance"] = event.attendance.value
         form = EventForm(data=values)
     else:

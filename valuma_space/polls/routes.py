@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import (
@@ -26,7 +25,7 @@ from valuma_space.access import Access, access
 from valuma_space.comments.models import VISIBILITY_LABELS
 from valuma_space.comments.pages import section_page
 from valuma_space.extensions import csrf, db
-from valuma_space.i18n import local_zone
+from valuma_space.i18n import local_to_utc, utc_to_local
 from valuma_space.materials.extras import question_line, register_editor_panel
 from valuma_space.materials.models import Section
 from valuma_space.materials.services import section_with_page
@@ -48,15 +47,6 @@ from valuma_space.views import attempt
 from valuma_space.workspaces.services import owned_or_404, workspace_or_404
 
 bp = Blueprint("polls", __name__)
-
-
-def local_to_utc(moment: datetime | None) -> datetime | None:
-    """A time typed in the form, which is Finnish time."""
-    return moment.replace(tzinfo=local_zone()) if moment is not None else None
-
-
-def utc_to_local(moment: datetime | None) -> datetime | None:
-    return moment.astimezone(local_zone()).replace(tzinfo=None) if moment is not None else None
 
 
 for _name, _helper in {
